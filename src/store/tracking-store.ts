@@ -1,0 +1,78 @@
+import type { Experiment, Metric, Param, Run, RunInfo, RunStatus, RunTag, ViewType } from './entities.js';
+
+export interface CreateRunInput {
+  experimentId: string;
+  runName: string;
+  userId: string;
+  startTime: number;
+  tags: RunTag[];
+}
+
+export interface RunInfoUpdate {
+  status?: RunStatus;
+  endTime?: number | null;
+  runName?: string;
+}
+
+export interface LogBatchInput {
+  metrics?: Metric[];
+  params?: Param[];
+  tags?: RunTag[];
+}
+
+export interface SearchRunsInput {
+  experimentIds: string[];
+  filter?: string;
+  orderBy?: string[];
+  maxResults?: number;
+  pageToken?: string;
+  viewType?: ViewType;
+}
+
+export interface SearchExperimentsInput {
+  viewType?: ViewType;
+  /** Only the experiments whose name matches this SQL LIKE pattern (case-sensitive). */
+  nameLike?: string;
+  maxResults?: number;
+}
+
+export interface PagedList<T> {
+  items: T[];
+  nextPageToken: string | null;
+}
+
+/**
+ * What every tracking backend implements. Async throughout, even for the synchronous embedded SQLite store, so that a
+ * networked store implements the same interface unchanged. Every implementation must pass `test/store/contract.ts`.
+ *
+ * Contract: unknown ids throw RESOURCE_DOES_NOT_EXIST; invalid values throw INVALID_PARAMETER_VALUE; a call that
+ * throws has written nothing.
+ */
+export interface TrackingStore {
+  /** Where artifacts of new experiments go (a `file://` URI for the local store). */
+  readonly artifactRootUri: string;
+
+  createExperiment(name: string, artifactLocation?: string, tags?: RunTag[]): Promise<string>;
+  getExperiment(experimentId: string): Promise<Experiment>;
+  getExperimentByName(name: string): Promise<Experiment | null>;
+  searchExperiments(input?: SearchExperimentsInput): Promise<Experiment[]>;
+  renameExperiment(experimentId: string, newName: string): Promise<void>;
+  deleteExperiment(experimentId: string): Promise<void>;
+  restoreExperiment(experimentId: string): Promise<void>;
+  setExperimentTag(experimentId: string, tag: RunTag): Promise<void>;
+
+  createRun(input: CreateRunInput): Promise<Run>;
+  getRun(runId: string): Promise<Run>;
+  updateRunInfo(runId: string, update: RunInfoUpdate): Promise<RunInfo>;
+  deleteRun(runId: string): Promise<void>;
+  restoreRun(runId: string): Promise<void>;
+
+  /** Metrics, params and tags in one transaction: all are written, or none. */
+  logBatch(runId: string, batch: LogBatchInput): Promise<void>;
+  deleteTag(runId: string, key: string): Promise<void>;
+  getMetricHistory(runId: string, key: string): Promise<Metric[]>;
+
+  searchRuns(input: SearchRunsInput): Promise<PagedList<Run>>;
+
+  close(): Promise<void>;
+}

@@ -34,6 +34,7 @@ export async function targetRunId(runId?: string): Promise<string> {
 }
 
 export async function logParam(key: string, value: ParamValue, options: { runId?: string } = {}): Promise<void> {
+  validateKey('param', key);
   await logParams({ [key]: value }, options);
 }
 
@@ -48,6 +49,7 @@ export async function logParams(params: Record<string, ParamValue>, options: { r
 }
 
 export async function logMetric(key: string, value: number, options: LogMetricOptions = {}): Promise<void> {
+  validateKey('metric', key);
   await logMetrics({ [key]: value }, options);
 }
 
@@ -87,6 +89,7 @@ export async function logBatch(entries: BatchEntries, options: { runId?: string 
 }
 
 export async function setTag(key: string, value: string | number | boolean, options: { runId?: string } = {}): Promise<void> {
+  validateKey('tag', key);
   await setTags({ [key]: value }, options);
 }
 

@@ -1,0 +1,76 @@
+// The public API of evalflow: everything a user imports from "evalflow".
+
+export { EvalflowError, ErrorCode, isEvalflowError } from './core/errors.js';
+export { setTrackingUri, getTrackingUri, EnvVars } from './core/config.js';
+
+export type {
+  Experiment,
+  Metric,
+  Param,
+  Run,
+  RunData,
+  RunInfo,
+  RunStatus,
+  RunTag,
+  LifecycleStage,
+  ViewType,
+} from './store/entities.js';
+export { SystemTags } from './store/entities.js';
+export type { TrackingStore, PagedList } from './store/tracking-store.js';
+export type { ArtifactInfo } from './store/artifacts/local-artifact-repo.js';
+
+export {
+  createExperiment,
+  getExperiment,
+  getExperimentByName,
+  setExperiment,
+  searchExperiments,
+  renameExperiment,
+  deleteExperiment,
+  restoreExperiment,
+  setExperimentTag,
+  setExperimentTags,
+} from './tracking/experiments.js';
+export type { CreateExperimentOptions, SetExperimentOptions, SearchExperimentsOptions } from './tracking/experiments.js';
+
+export {
+  startRun,
+  endRun,
+  withRun,
+  activeRun,
+  lastActiveRun,
+  getRun,
+  getParentRun,
+  deleteRun,
+  restoreRun,
+  searchRuns,
+  searchRunsPage,
+} from './tracking/runs.js';
+export type { StartRunOptions, SearchRunsOptions, SearchRunsPage } from './tracking/runs.js';
+
+export {
+  logParam,
+  logParams,
+  logMetric,
+  logMetrics,
+  logBatch,
+  setTag,
+  setTags,
+  deleteTag,
+  getMetricHistory,
+} from './tracking/logging.js';
+export type { LogMetricOptions, ParamValue, BatchEntries } from './tracking/logging.js';
+
+export {
+  getArtifactUri,
+  logArtifact,
+  logArtifacts,
+  logDict,
+  logText,
+  listArtifacts,
+  loadText,
+  loadDict,
+} from './tracking/artifacts.js';
+export { logTable, loadTable } from './tracking/tables.js';
+export type { TableData, SplitTable, LoadTableOptions } from './tracking/tables.js';
+export { closeStores } from './tracking/client.js';

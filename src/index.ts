@@ -72,5 +72,6 @@ export {
   loadDict,
 } from './tracking/artifacts.js';
 export { logTable, loadTable } from './tracking/tables.js';
+export { logFigure } from './tracking/figures.js';
 export type { TableData, SplitTable, LoadTableOptions } from './tracking/tables.js';
 export { closeStores } from './tracking/client.js';

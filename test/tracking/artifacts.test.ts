@@ -13,6 +13,7 @@ import {
   logArtifact,
   logArtifacts,
   logDict,
+  logFigure,
   logTable,
   logText,
   withRun,
@@ -118,6 +119,34 @@ describe('logTable / loadTable', () => {
       await expect(logTable([{ a: 1 }, 5 as never], 't.json')).rejects.toThrow(/row 1 is not an object/);
       await expect(loadTable('none.json')).rejects.toMatchObject({ code: ErrorCode.RESOURCE_DOES_NOT_EXIST });
       await expect(loadTable('t.json', { extraColumns: ['run_name'] })).rejects.toThrow(/unknown extra column/);
+    });
+  });
+});
+
+describe('logFigure', () => {
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: 'Loss by epoch',
+    data: { values: [{ epoch: 1, loss: 0.9 }, { epoch: 2, loss: 0.4 }] },
+    mark: 'line',
+    encoding: { x: { field: 'epoch', type: 'quantitative' }, y: { field: 'loss', type: 'quantitative' } },
+  } as const;
+
+  it('keeps the spec as JSON and renders SVG and PNG', async () => {
+    await withRun(async () => {
+      const jsonUri = await logFigure(spec, 'loss.vl.json');
+      expect(JSON.parse(await readFile(fileURLToPath(jsonUri), 'utf8'))).toEqual(spec);
+      const svg = await readFile(fileURLToPath(await logFigure(spec, 'loss.svg')), 'utf8');
+      expect(svg).toMatch(/^<svg/);
+      expect(svg).toContain('Loss by epoch');
+      const png = await readFile(fileURLToPath(await logFigure(spec, 'loss.png')));
+      expect([...png.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    });
+  });
+
+  it('rejects an unknown extension', async () => {
+    await withRun(async () => {
+      await expect(logFigure(spec, 'loss.gif')).rejects.toThrow(/\.json.*\.svg or \.png/);
     });
   });
 });

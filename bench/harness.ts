@@ -1,0 +1,24 @@
+/** Times `fn` `repeat` times after `warmup` runs; reports the median and the best, in milliseconds. */
+export async function time(fn: () => unknown, { repeat = 5, warmup = 1 } = {}): Promise<{ medianMs: number; bestMs: number }> {
+  for (let i = 0; i < warmup; i += 1) await fn();
+  const samples: number[] = [];
+  for (let i = 0; i < repeat; i += 1) {
+    const start = process.hrtime.bigint();
+    await fn();
+    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  samples.sort((a, b) => a - b);
+  return { medianMs: samples[Math.floor(samples.length / 2)] ?? Number.NaN, bestMs: samples[0] ?? Number.NaN };
+}
+
+export interface BenchResult {
+  name: string;
+  value: number;
+  unit: string;
+  goal?: string;
+  note?: string;
+}
+
+export function fmt(value: number, digits = 1): string {
+  return value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}

@@ -40,7 +40,7 @@ export const migrations: readonly Migration[] = [
         artifact_uri    TEXT    NOT NULL,
         deleted_time    INTEGER
       );
-      CREATE INDEX runs_by_experiment ON runs(experiment_id, start_time DESC);
+      CREATE INDEX runs_by_experiment ON runs(experiment_id, lifecycle_stage, start_time DESC, run_id);
       CREATE TABLE params (
         run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
         key    TEXT NOT NULL,

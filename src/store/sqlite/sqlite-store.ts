@@ -26,6 +26,7 @@ import type {
   TrackingStore,
 } from '../tracking-store.js';
 import { buildRunSearchQuery, encodePageToken } from '../search/run-query.js';
+import { likeToGlob } from '../search/like-pattern.js';
 import { openDatabase } from './open-database.js';
 import { prepareBatch } from './batch.js';
 
@@ -454,16 +455,4 @@ function toExperimentKey(experimentId: string): number | string {
 function lifecycleCondition(viewType: ViewType): string {
   if (viewType === 'ALL') return '1 = 1';
   return viewType === 'DELETED_ONLY' ? "lifecycle_stage = 'deleted'" : "lifecycle_stage = 'active'";
-}
-
-/** A case-sensitive SQL LIKE pattern as a GLOB pattern (GLOB is case-sensitive, LIKE in SQLite is not). */
-export function likeToGlob(pattern: string): string {
-  let glob = '';
-  for (const char of pattern) {
-    if (char === '%') glob += '*';
-    else if (char === '_') glob += '?';
-    else if (char === '*' || char === '?' || char === '[') glob += `[${char}]`;
-    else glob += char;
-  }
-  return glob;
 }

@@ -1,0 +1,67 @@
+// evalflow/metrics — pure metric functions (numbers in, numbers out).
+export type { Label, ClassifierLabels, EncodedClassifierLabels, EncodedLabelPair, ResolveLabelsInput } from './labels.js';
+export {
+  labelList,
+  compareLabels,
+  encodeLabels,
+  encodeLabelPair,
+  encodeClassifierLabels,
+  resolveClassifierLabels,
+} from './labels.js';
+export type {
+  Average,
+  ConfusionMatrix,
+  ConfusionMatrixOptions,
+  LabelMetricOptions,
+  PrecisionRecallF1,
+  PrecisionRecallOptions,
+} from './classification.js';
+export {
+  confusionMatrix,
+  accuracyScore,
+  precisionRecallF1,
+  precisionScore,
+  recallScore,
+  f1Score,
+} from './classification.js';
+export { logLoss, toProbabilityMatrix, probabilityColumn } from './probabilities.js';
+export type {
+  BinaryScoreOptions,
+  ClassLiftCurve,
+  LiftCurve,
+  PrecisionRecallCurve,
+  ProbabilityOptions,
+  RocCurve,
+} from './ranking.js';
+export {
+  rocAuc,
+  multiclassRocAuc,
+  averagePrecision,
+  rocCurve,
+  precisionRecallCurve,
+  liftCurve,
+  liftCurves,
+} from './ranking.js';
+export type {
+  AnyClassifierMetricsInput,
+  BinaryClassifierMetricsInput,
+  ClassifierMetricsInput,
+  MulticlassClassifierMetricsInput,
+  PerClassMetricsRow,
+} from './classifier.js';
+export {
+  binaryClassifierMetrics,
+  multiclassClassifierMetrics,
+  classifierMetrics,
+  perClassMetrics,
+} from './classifier.js';
+export type { RegressorMetricsInput } from './regression.js';
+export {
+  meanAbsoluteError,
+  meanSquaredError,
+  rootMeanSquaredError,
+  r2Score,
+  maxError,
+  meanAbsolutePercentageError,
+  regressorMetrics,
+} from './regression.js';

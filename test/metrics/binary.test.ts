@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import {
+  averagePrecision,
+  binaryClassifierMetrics,
+  classifierMetrics,
+  confusionMatrix,
+  liftCurves,
+  precisionRecallCurve,
+  probabilityColumn,
+  rocAuc,
+  rocCurve,
+  toProbabilityMatrix,
+  type Label,
+} from '../../metrics/index.js';
+import { breastCancer, expectAllClose, expectClose, expectMetrics, fixture, type ClassifierInputJson } from './helpers.js';
+
+interface Curve {
+  [k: string]: Array<number | null>;
+}
+interface BinaryCase {
+  name: string;
+  input: ClassifierInputJson;
+  expected: {
+    labels: Label[];
+    posLabel: Label;
+    metrics: Record<string, number | null>;
+    confusionNormalized: number[][];
+    confusionCounts: number[][];
+    curves?: { roc?: Curve; rocAll?: Curve; pr: Curve };
+    lift?: Array<{ label: Label; fractions: number[]; lift: number[] }>;
+  };
+}
+
+const data = fixture<BinaryCase>('classification_binary.json');
+
+function inputOf(c: BinaryCase) {
+  const base = c.input.csv !== undefined ? breastCancer() : c.input;
+  return {
+    yTrue: base.yTrue!,
+    yPred: base.yPred!,
+    posLabel: c.input.posLabel ?? null,
+    labelList: c.input.labelList ?? null,
+    sampleWeights: c.input.sampleWeights ?? null,
+    probabilities: base.probabilities === undefined ? null : toProbabilityMatrix(base.probabilities),
+  };
+}
+
+describe(`binary classifier metrics vs scikit-learn ${data.meta.sklearn}`, () => {
+  it('has the fixture cases', () => {
+    expect(data.cases.length).toBeGreaterThanOrEqual(10);
+  });
+
+  for (const c of data.cases) {
+    describe(c.name, () => {
+      const input = inputOf(c);
+
+      it('computes the MLflow metric set', () => {
+        expectMetrics(binaryClassifierMetrics(input), c.expected.metrics, c.name);
+      });
+
+      it('gives the same numbers through classifierMetrics()', () => {
+        expectMetrics(classifierMetrics(input), c.expected.metrics, c.name);
+      });
+
+      it('computes the normalised weighted confusion matrix and the raw counts', () => {
+        const cm = confusionMatrix(input.yTrue, input.yPred, {
+          labelList: input.labelList,
+          sampleWeights: input.sampleWeights,
+          normalize: 'true',
+        });
+        expect(cm.labels).toEqual(c.expected.labels);
+        cm.matrix.forEach((row, i) => expectAllClose(row, c.expected.confusionNormalized[i]!, `cm[${i}]`));
+        expect(confusionMatrix(input.yTrue, input.yPred, { labelList: input.labelList }).matrix).toEqual(
+          c.expected.confusionCounts,
+        );
+      });
+
+      const curves = c.expected.curves;
+      if (curves !== undefined && input.probabilities !== null) {
+        const pos = c.expected.posLabel;
+        const scores = probabilityColumn(input.probabilities, 2, c.expected.labels.indexOf(pos));
+        const opts = { posLabel: pos, sampleWeights: input.sampleWeights };
+
+        it('computes roc_curve (drop_intermediate on and off)', () => {
+          const roc = rocCurve(input.yTrue, scores, opts);
+          expectAllClose(roc.fpr, curves.roc!.fpr!, 'fpr');
+          expectAllClose(roc.tpr, curves.roc!.tpr!, 'tpr');
+          expectAllClose(roc.thresholds, curves.roc!.thresholds!, 'thresholds');
+          const all = rocCurve(input.yTrue, scores, { ...opts, dropIntermediate: false });
+          expectAllClose(all.fpr, curves.rocAll!.fpr!, 'fpr');
+          expectAllClose(all.tpr, curves.rocAll!.tpr!, 'tpr');
+          expectAllClose(all.thresholds, curves.rocAll!.thresholds!, 'thresholds');
+        });
+
+        it('computes precision_recall_curve', () => {
+          const pr = precisionRecallCurve(input.yTrue, scores, opts);
+          expectAllClose(pr.precision, curves.pr.precision!, 'precision');
+          expectAllClose(pr.recall, curves.pr.recall!, 'recall');
+          expectAllClose(pr.thresholds, curves.pr.thresholds!, 'thresholds');
+        });
+
+        it('computes roc_auc and average precision standalone', () => {
+          if (c.expected.metrics.roc_auc !== undefined) {
+            expectClose(rocAuc(input.yTrue, scores, opts), c.expected.metrics.roc_auc, 'roc_auc');
+          }
+          expectClose(averagePrecision(input.yTrue, scores, opts), c.expected.metrics.precision_recall_auc!, 'ap');
+        });
+      }
+
+      const lift = c.expected.lift;
+      if (lift !== undefined && input.probabilities !== null) {
+        it('computes the lift curve of each class', () => {
+          const got = liftCurves(input.yTrue, input.probabilities!, { labelList: input.labelList });
+          expect(got.map((g) => g.label)).toEqual(lift.map((l) => l.label));
+          got.forEach((g, i) => {
+            expectAllClose(g.fractions, lift[i]!.fractions, 'fractions');
+            expectAllClose(g.lift, lift[i]!.lift, 'lift');
+          });
+        });
+      }
+    });
+  }
+});
+
+describe('binary specifics', () => {
+  it('honours posLabel in the confusion counts (MLflow uses the larger label there)', () => {
+    const yTrue = [0, 0, 1, 1, 1];
+    const yPred = [0, 1, 1, 1, 0];
+    const byDefault = binaryClassifierMetrics({ yTrue, yPred });
+    const pos0 = binaryClassifierMetrics({ yTrue, yPred, posLabel: 0 });
+    expect(byDefault.true_positives).toBe(2);
+    expect(pos0.true_positives).toBe(1);
+    expect(pos0.true_negatives).toBe(byDefault.true_positives);
+    expect(pos0.false_positives).toBe(byDefault.false_negatives);
+  });
+
+  it('leaves roc_auc out when the targets hold a single class', () => {
+    const m = binaryClassifierMetrics({
+      yTrue: [1, 1, 1],
+      yPred: [1, 0, 1],
+      probabilities: new Float64Array([0.2, 0.8, 0.6, 0.4, 0.3, 0.7]),
+    });
+    expect(m).not.toHaveProperty('roc_auc');
+    expect(m.precision_recall_auc).toBe(1);
+  });
+
+  it('accepts typed arrays of labels', () => {
+    const m = binaryClassifierMetrics({ yTrue: Int32Array.of(0, 1, 1, 0), yPred: Float64Array.of(0, 1, 0, 0) });
+    expect(m.true_positives).toBe(1);
+    expect(m.accuracy_score).toBe(0.75);
+  });
+
+  it('reads the breast cancer hold-out as MLflow would: malignant is the positive class', () => {
+    const bc = breastCancer();
+    const m = binaryClassifierMetrics({ ...bc, probabilities: toProbabilityMatrix(bc.probabilities) });
+    expect(m.true_positives).toBe(62);
+    expect(m.example_count).toBe(171);
+  });
+});

@@ -75,3 +75,34 @@ export { logTable, loadTable } from './tracking/tables.js';
 export { logFigure } from './tracking/figures.js';
 export type { TableData, SplitTable, LoadTableOptions } from './tracking/tables.js';
 export { closeStores } from './tracking/client.js';
+
+// Evaluation
+export { evaluate } from './evaluate/evaluate.js';
+export type { EvaluateOptions, EvaluationData } from './evaluate/evaluate.js';
+export { EvaluationResult } from './evaluate/result.js';
+export type { EvaluationArtifact, ArtifactKind } from './evaluate/result.js';
+export type { Model, RowModel, BatchModel } from './evaluate/predict.js';
+export type { CustomArtifact } from './evaluate/custom-artifacts.js';
+export { registerEvaluator, listEvaluators } from './evaluate/registry.js';
+export { makeMetric } from '../metrics/make-metric.js';
+export type { EvaluationMetric, MakeMetricOptions, MetricArguments, EvalFn } from '../metrics/make-metric.js';
+export { MetricValue } from '../metrics/metric-value.js';
+export type { Score } from '../metrics/metric-value.js';
+export type { Evaluator, EvaluatorConfig, EvaluatorInput, EvaluatorOutput, ModelType } from '../evaluators/types.js';
+export { EvalTable } from './data/eval-table.js';
+export { loadTableFile } from './data/load-file.js';
+export {
+  MetricThreshold,
+  validateEvaluationResults,
+  checkEvaluationResults,
+  loadThresholds,
+  ModelValidationFailedError,
+} from './evaluate/validation/index.js';
+export type {
+  MetricThresholdOptions,
+  MetricsResult,
+  MetricValidationResult,
+  ValidationFailure,
+  ValidationFailureKind,
+  ValidationReport,
+} from './evaluate/validation/index.js';

@@ -39,7 +39,9 @@ export function linearPercentile(values: readonly number[], q: number): number {
   const upper = Math.min(lower + 1, sorted.length - 1);
   const low = sorted[lower] as number;
   const high = sorted[upper] as number;
-  return low + (high - low) * (position - lower);
+  const t = position - lower;
+  // numpy's _lerp: from the nearer end, so the result matches numpy to the last bit.
+  return t >= 0.5 ? high - (high - low) * (1 - t) : low + (high - low) * t;
 }
 
 /** The aggregations an LLM/GenAI metric may ask for, as MLflow allows. */

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EvalflowError } from '../core/errors.js';
+import { logger } from '../core/logger.js';
 import { EvalTable, type TableInput } from '../data/eval-table.js';
 import { loadTableFile } from '../data/load-file.js';
 import { LocalArtifactRepository } from '../store/artifacts/local-artifact-repo.js';
@@ -66,6 +67,8 @@ export async function evaluate(
   const options: EvaluateOptions =
     typeof modelTypeOrOptions === 'string' ? { ...maybeOptions, modelType: modelTypeOrOptions } : { ...maybeOptions, ...modelTypeOrOptions };
   checkOptions(options);
+  // An unknown run is found out before the model is called.
+  if (options.runId !== undefined) await getStore().getRun(options.runId);
   const modelType = options.modelType;
   const rawConfig = options.evaluatorConfig;
   const sharedConfig = configFor('default', rawConfig, listEvaluators());
@@ -197,7 +200,7 @@ export async function evaluate(
     });
     return { id, artifacts };
   });
-  for (const warning of merged.warnings) process.emitWarning(warning, { code: 'EVALFLOW_METRIC' });
+  for (const warning of merged.warnings) logger.warn(warning);
   return new EvaluationResult({ metrics: merged.metrics, artifacts: runId.artifacts, tables, runId: runId.id, warnings: merged.warnings });
 }
 
@@ -295,10 +298,7 @@ function evalResultsTable(
 }
 
 async function inRun<T>(options: EvaluateOptions, fn: (runId: string) => Promise<T>): Promise<T> {
-  if (options.runId !== undefined) {
-    await getStore().getRun(options.runId);
-    return fn(options.runId);
-  }
+  if (options.runId !== undefined) return fn(options.runId);
   const active = activeRun();
   if (active) return fn(active.info.runId);
   let experimentId: string | undefined;

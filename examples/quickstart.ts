@@ -1,11 +1,16 @@
-// Quickstart: ridge regression on the diabetes dataset, one nested run per regularisation strength, all tracked in
-// the embedded store (./evalflow). Run with `npm run quickstart`.
+// Quickstart, on the embedded store (./evalflow). Run with `npm run quickstart`.
+// 1. Tracking: ridge regressions on the diabetes dataset, one nested run per regularisation strength.
+// 2. evaluate(): the best ridge model as a regressor, and a scored breast-cancer hold-out as a binary classifier,
+//    with MLflow's default metrics and plots, then a MetricThreshold gate like the one CI runs.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { Matrix, solve } from 'ml-matrix';
 import {
+  evaluate,
   getTrackingUri,
+  MetricThreshold,
+  validateEvaluationResults,
   logFigure,
   logMetrics,
   logParams,
@@ -41,19 +46,6 @@ function predict(weights: number[], data: Record<string, number>[]): number[] {
   return design(data).mmul(Matrix.columnVector(weights)).getColumn(0);
 }
 
-function regressionMetrics(actual: number[], predicted: number[]): Record<string, number> {
-  const n = actual.length;
-  const errors = actual.map((y, i) => y - (predicted[i] ?? 0));
-  const mse = errors.reduce((sum, e) => sum + e * e, 0) / n;
-  const mean = actual.reduce((sum, y) => sum + y, 0) / n;
-  const total = actual.reduce((sum, y) => sum + (y - mean) ** 2, 0);
-  return {
-    mean_absolute_error: errors.reduce((sum, e) => sum + Math.abs(e), 0) / n,
-    root_mean_squared_error: Math.sqrt(mse),
-    r2_score: 1 - (mse * n) / total,
-  };
-}
-
 const experiment = await setExperiment('diabetes-ridge');
 const alphas = [0.001, 0.01, 0.1, 1, 10];
 
@@ -63,7 +55,10 @@ await withRun({ runName: 'ridge-sweep', description: 'Ridge regression, one chil
     await withRun({ nested: true, runName: `alpha-${alpha}` }, async () => {
       const weights = fitRidge(alpha);
       await logParams({ alpha, model: 'ridge' });
-      await logMetrics(regressionMetrics(target(test), predict(weights, test)));
+      // evaluate() logs MLflow's regressor metrics into the active (nested) run.
+      await evaluate({ predict: (batch: Record<string, number>[]) => predict(weights, batch) }, test, 'regressor', {
+        targets: 'progression',
+      });
     });
   }
 
@@ -111,3 +106,35 @@ await withRun({ runName: 'ridge-sweep', description: 'Ridge regression, one chil
   console.log(`\nBest: alpha=${best.data.params.alpha} (run ${best.info.runId})`);
   console.log(`Artifacts (predictions.json, rmse_by_alpha.png): ${parent.info.artifactUri}`);
 });
+
+// 2a. The best ridge model, evaluated as a regressor. A batch model is any object with predict(rows).
+const bestAlpha = Number(
+  (await searchRuns({ filter: "params.model = 'ridge'", orderBy: ['metrics.root_mean_squared_error ASC'], maxResults: 1 }))[0]
+    ?.data.params.alpha,
+);
+const weights = fitRidge(bestAlpha);
+const ridgeModel = { predict: (batch: Record<string, number>[]) => predict(weights, batch) };
+const regression = await evaluate(ridgeModel, test, 'regressor', { targets: 'progression', datasetName: 'diabetes-test' });
+console.log(`\n== evaluate(ridge alpha=${bestAlpha}, diabetes test rows, "regressor") ==`);
+console.log(regression.toString());
+
+// 2b. A static dataset: true labels, predicted labels and class probabilities are columns of a CSV.
+const classification = await evaluate(null, join(import.meta.dirname, 'data', 'breast_cancer_scored.csv'), 'classifier', {
+  targets: 'diagnosis',
+  predictions: 'predicted',
+  probabilities: { malignant: 'p_malignant', benign: 'p_benign' },
+  evaluatorConfig: { posLabel: 'malignant' },
+});
+console.log('\n== evaluate(null, breast_cancer_scored.csv, "classifier") ==');
+console.log(classification.toString());
+
+// 3. A gate: the candidate must reach these values (validateEvaluationResults throws ModelValidationFailedError if not).
+validateEvaluationResults(
+  {
+    accuracy_score: new MetricThreshold({ threshold: 0.9, greaterIsBetter: true }),
+    roc_auc: new MetricThreshold({ threshold: 0.95, greaterIsBetter: true }),
+    log_loss: new MetricThreshold({ threshold: 0.2, greaterIsBetter: false }),
+  },
+  classification,
+);
+console.log('\nValidation passed: accuracy_score >= 0.9, roc_auc >= 0.95, log_loss <= 0.2');

@@ -3,6 +3,9 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { EvalflowError } from '../core/errors.js';
 
+/** The method name Deno's Jupyter kernel calls to display a value returned from a cell. */
+export const JUPYTER_DISPLAY: unique symbol = Symbol.for('Jupyter.display');
+
 export type ArtifactKind = 'image' | 'csv' | 'json' | 'text' | 'binary';
 
 /** Mirrors MLflow's EvaluationArtifact: where it is, what it is, and its content on demand. */
@@ -161,7 +164,7 @@ export class EvaluationResult {
   }
 
   /** Deno's Jupyter kernel shows a value returned from a cell through this method. */
-  [Symbol.for('Jupyter.display')](): { 'text/html': string; 'text/plain': string } {
+  [JUPYTER_DISPLAY](): { 'text/html': string; 'text/plain': string } {
     return { 'text/html': this.toHTML(), 'text/plain': this.toString() };
   }
 }

@@ -7,6 +7,7 @@ import {
   ErrorCode,
   evaluate,
   EvaluationResult,
+  JUPYTER_DISPLAY,
   getExperimentByName,
   getRun,
   makeMetric,
@@ -39,7 +40,8 @@ describe('EvaluationResult', () => {
     expect(html).toContain('<table>');
     expect(html).toContain('<svg');
     expect(html.match(/<figure/g)).toHaveLength(4);
-    const display = result[Symbol.for('Jupyter.display')]();
+    const display = result[JUPYTER_DISPLAY]();
+    expect(JUPYTER_DISPLAY).toBe(Symbol.for('Jupyter.display'));
     expect(display['text/plain']).toBe(text);
     expect(display['text/html']).toBe(html);
   });

@@ -1,4 +1,5 @@
 import type { Experiment, Metric, Param, Run, RunInfo, RunStatus, RunTag, ViewType } from './entities.js';
+import type { TraceRecord } from './trace-entities.js';
 
 export interface CreateRunInput {
   experimentId: string;
@@ -34,6 +35,28 @@ export interface SearchExperimentsInput {
   /** Only the experiments whose name matches this SQL LIKE pattern (case-sensitive). */
   nameLike?: string;
   maxResults?: number;
+}
+
+export interface SearchTracesInput {
+  experimentIds: string[];
+  /** MLflow's trace filter grammar: `trace.status = 'OK' AND tags.env = 'prod' AND span.type = 'LLM'`. */
+  filter?: string;
+  /** `timestamp_ms DESC` (the default), `execution_time_ms`, `status`, `name` … */
+  orderBy?: string[];
+  /** Default 100, at most 500 (MLflow's limit). */
+  maxResults?: number;
+  pageToken?: string;
+  /** Only traces logged while this run was active (metadata `mlflow.sourceRun`). */
+  runId?: string;
+  /** Load the spans too (default true); without them `data.spans` is empty. */
+  includeSpans?: boolean;
+}
+
+export interface DeleteTracesInput {
+  experimentId: string;
+  traceIds?: string[];
+  /** Delete traces whose request time is at or before this (ms since the epoch). */
+  maxTimestampMillis?: number;
 }
 
 export interface PagedList<T> {
@@ -73,6 +96,19 @@ export interface TrackingStore {
   getMetricHistory(runId: string, key: string): Promise<Metric[]>;
 
   searchRuns(input: SearchRunsInput): Promise<PagedList<Run>>;
+
+  /**
+   * Stores a finished trace in one transaction. A trace id that is already stored (the other half of a distributed
+   * trace) is merged: spans are added by span id, the request time is the earliest, the duration spans both halves,
+   * tags are merged and metadata keys already stored are kept.
+   */
+  logTrace(trace: TraceRecord): Promise<void>;
+  getTrace(traceId: string): Promise<TraceRecord | null>;
+  searchTraces(input: SearchTracesInput): Promise<PagedList<TraceRecord>>;
+  setTraceTag(traceId: string, key: string, value: string): Promise<void>;
+  deleteTraceTag(traceId: string, key: string): Promise<void>;
+  /** Returns how many traces were deleted. */
+  deleteTraces(input: DeleteTracesInput): Promise<number>;
 
   close(): Promise<void>;
 }

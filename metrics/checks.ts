@@ -39,20 +39,28 @@ export function finiteFloat64(values: ArrayLike<number>, name: string): Float64A
 }
 
 /**
- * Sample weights as a Float64Array of length `n` (finite, ≥ 0), or `undefined` when none are
- * given.
+ * Sample weights as a Float64Array of length `n` (finite, ≥ 0, not all 0), or `undefined` when
+ * none are given.
  */
 export function sampleWeightsOf(weights: ArrayLike<number> | null | undefined, n: number): Float64Array | undefined {
   if (weights === undefined || weights === null) return undefined;
   checkSameLength('targets', n, 'sample weights', weights.length);
   const w = finiteFloat64(weights, 'sample_weights');
+  let positive = false;
   for (let i = 0; i < n; i++) {
-    if (w[i]! < 0) {
-      throw EvalflowError.invalid(`sample_weights[${i}] is ${w[i]}; expected a weight ≥ 0.`, {
+    const v = w[i]!;
+    if (v < 0) {
+      throw EvalflowError.invalid(`sample_weights[${i}] is ${v}; expected a weight ≥ 0.`, {
         field: 'sample_weights',
         row: i,
       });
     }
+    if (v > 0) positive = true;
+  }
+  if (!positive && n > 0) {
+    throw EvalflowError.invalid('sample_weights are all 0; weighted metrics need a positive total weight.', {
+      field: 'sample_weights',
+    });
   }
   return w;
 }

@@ -56,7 +56,9 @@ export interface MulticlassClassifierMetricsInput extends ClassifierMetricsInput
 
 /** Input of {@link classifierMetrics}. */
 export interface AnyClassifierMetricsInput extends ClassifierMetricsInput {
+  /** Used when there are two labels (binary); ignored for multiclass, as in MLflow. */
   posLabel?: Label | null;
+  /** Used when there are three or more labels (multiclass); binary metrics are always at `posLabel`. */
   average?: Exclude<Average, 'binary'>;
 }
 

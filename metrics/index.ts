@@ -65,3 +65,7 @@ export {
   meanAbsolutePercentageError,
   regressorMetrics,
 } from './regression.js';
+export { makeMetric, isEvaluationMetric, loggedMetricKeys } from './make-metric.js';
+export type { EvaluationMetric, MakeMetricOptions, MetricArguments, EvalFn } from './make-metric.js';
+export { MetricValue, standardAggregations, linearPercentile, aggregate, GENAI_AGGREGATIONS } from './metric-value.js';
+export type { Score, GenaiAggregation } from './metric-value.js';

@@ -81,35 +81,69 @@ export interface SortedValues {
  */
 export function sortWithOrder(values: ArrayLike<number>): SortedValues {
   const n = values.length;
-  if (!LITTLE_ENDIAN || n < 256) {
-    const arr: number[] = [];
-    for (let i = 0; i < n; i++) arr.push(i);
-    arr.sort((a, b) => values[a]! - values[b]! || a - b);
-    const order = Uint32Array.from(arr);
-    const sorted = new Float64Array(n);
-    for (let j = 0; j < n; j++) sorted[j] = values[order[j]!]! + 0;
-    return { order, sorted };
-  }
-  // Order-preserving unsigned keys: flip every bit of negatives, only the sign bit of the rest.
-  const scratch = new Float64Array(1);
-  const scratchBits = new Uint32Array(scratch.buffer);
+  if (!LITTLE_ENDIAN || n < 256) return comparatorSort(values);
+  // Each hot loop lives in its own small function, so V8 optimises it on its own and a scatter
+  // pass compiled once serves every later pass (one big function deoptimises at each new loop).
   let lo = new Uint32Array(n);
   let hi = new Uint32Array(n);
   let idx = new Uint32Array(n);
+  buildKeys(values, lo, hi, idx);
   const counts = new Uint32Array(RADIX_SIZE * RADIX_PASSES);
+  histogram(lo, hi, counts);
+  let lo2 = new Uint32Array(n);
+  let hi2 = new Uint32Array(n);
+  let idx2 = new Uint32Array(n);
+  for (let pass = 0; pass < RADIX_PASSES; pass++) {
+    const offsets = counts.subarray(pass * RADIX_SIZE, (pass + 1) * RADIX_SIZE);
+    if (!prefixSums(offsets, n)) continue; // the digit is the same for every key
+    const shift = pass * RADIX_BITS;
+    if (shift + RADIX_BITS <= 32) scatterLow(lo, hi, idx, lo2, hi2, idx2, offsets, shift);
+    else if (shift < 32) scatterCross(lo, hi, idx, lo2, hi2, idx2, offsets, shift);
+    else scatterHigh(lo, hi, idx, lo2, hi2, idx2, offsets, shift - 32);
+    [lo, lo2] = [lo2, lo];
+    [hi, hi2] = [hi2, hi];
+    [idx, idx2] = [idx2, idx];
+  }
+  return { order: idx, sorted: decodeKeys(lo, hi) };
+}
+
+function comparatorSort(values: ArrayLike<number>): SortedValues {
+  const n = values.length;
+  const arr: number[] = [];
+  for (let i = 0; i < n; i++) arr.push(i);
+  arr.sort((a, b) => values[a]! - values[b]! || a - b);
+  const order = Uint32Array.from(arr);
+  const sorted = new Float64Array(n);
+  for (let j = 0; j < n; j++) sorted[j] = values[order[j]!]! + 0;
+  return { order, sorted };
+}
+
+/** Order-preserving unsigned keys: flip every bit of negatives, only the sign bit of the rest. */
+function buildKeys(values: ArrayLike<number>, lo: Uint32Array, hi: Uint32Array, idx: Uint32Array): void {
+  const scratch = new Float64Array(1);
+  const bits = new Uint32Array(scratch.buffer);
+  const n = lo.length;
   for (let i = 0; i < n; i++) {
     scratch[0] = values[i]! + 0; // +0 turns -0 into 0
-    let l = scratchBits[0]!;
-    let h = scratchBits[1]!;
+    const l = bits[0]!;
+    const h = bits[1]!;
     if (h & 0x80000000) {
-      h = ~h >>> 0;
-      l = ~l >>> 0;
+      lo[i] = ~l >>> 0;
+      hi[i] = ~h >>> 0;
     } else {
-      h = (h | 0x80000000) >>> 0;
+      lo[i] = l;
+      hi[i] = (h | 0x80000000) >>> 0;
     }
-    lo[i] = l;
-    hi[i] = h;
     idx[i] = i;
+  }
+}
+
+/** Counts of every digit of every pass, in one read of the keys. */
+function histogram(lo: Uint32Array, hi: Uint32Array, counts: Uint32Array): void {
+  const n = lo.length;
+  for (let i = 0; i < n; i++) {
+    const l = lo[i]!;
+    const h = hi[i]!;
     counts[l & RADIX_MASK]!++;
     counts[RADIX_SIZE + ((l >>> 11) & RADIX_MASK)]!++;
     counts[2 * RADIX_SIZE + (((l >>> 22) | (h << 10)) & RADIX_MASK)]!++;
@@ -117,59 +151,85 @@ export function sortWithOrder(values: ArrayLike<number>): SortedValues {
     counts[4 * RADIX_SIZE + ((h >>> 12) & RADIX_MASK)]!++;
     counts[5 * RADIX_SIZE + (h >>> 23)]!++;
   }
-  let lo2 = new Uint32Array(n);
-  let hi2 = new Uint32Array(n);
-  let idx2 = new Uint32Array(n);
-  for (let pass = 0; pass < RADIX_PASSES; pass++) {
-    const offsets = counts.subarray(pass * RADIX_SIZE, (pass + 1) * RADIX_SIZE);
-    // A pass whose digit is the same for every key changes nothing.
-    let trivial = false;
-    for (let d = 0; d < RADIX_SIZE; d++) {
-      const c = offsets[d]!;
-      if (c === n) trivial = true;
-      if (c !== 0) break;
-    }
-    if (trivial) continue;
-    let sum = 0;
-    for (let d = 0; d < RADIX_SIZE; d++) {
-      const c = offsets[d]!;
-      offsets[d] = sum;
-      sum += c;
-    }
-    const shift = pass * RADIX_BITS;
-    if (shift + RADIX_BITS <= 32) {
-      for (let i = 0; i < n; i++) {
-        const l = lo[i]!;
-        const p = offsets[(l >>> shift) & RADIX_MASK]!++;
-        lo2[p] = l;
-        hi2[p] = hi[i]!;
-        idx2[p] = idx[i]!;
-      }
-    } else if (shift < 32) {
-      const up = 32 - shift;
-      for (let i = 0; i < n; i++) {
-        const l = lo[i]!;
-        const h = hi[i]!;
-        const p = offsets[((l >>> shift) | (h << up)) & RADIX_MASK]!++;
-        lo2[p] = l;
-        hi2[p] = h;
-        idx2[p] = idx[i]!;
-      }
-    } else {
-      const hs = shift - 32;
-      for (let i = 0; i < n; i++) {
-        const h = hi[i]!;
-        const p = offsets[(h >>> hs) & RADIX_MASK]!++;
-        lo2[p] = lo[i]!;
-        hi2[p] = h;
-        idx2[p] = idx[i]!;
-      }
-    }
-    [lo, lo2] = [lo2, lo];
-    [hi, hi2] = [hi2, hi];
-    [idx, idx2] = [idx2, idx];
+}
+
+/** Turns counts into start offsets; false when one digit holds all n keys (nothing to do). */
+function prefixSums(offsets: Uint32Array, n: number): boolean {
+  let sum = 0;
+  for (let d = 0; d < offsets.length; d++) {
+    const c = offsets[d]!;
+    if (c === n) return false;
+    offsets[d] = sum;
+    sum += c;
   }
-  // Decode the keys back to the values, in sorted order.
+  return true;
+}
+
+function scatterLow(
+  lo: Uint32Array,
+  hi: Uint32Array,
+  idx: Uint32Array,
+  lo2: Uint32Array,
+  hi2: Uint32Array,
+  idx2: Uint32Array,
+  offsets: Uint32Array,
+  shift: number,
+): void {
+  const n = lo.length;
+  for (let i = 0; i < n; i++) {
+    const l = lo[i]!;
+    const p = offsets[(l >>> shift) & RADIX_MASK]!++;
+    lo2[p] = l;
+    hi2[p] = hi[i]!;
+    idx2[p] = idx[i]!;
+  }
+}
+
+function scatterCross(
+  lo: Uint32Array,
+  hi: Uint32Array,
+  idx: Uint32Array,
+  lo2: Uint32Array,
+  hi2: Uint32Array,
+  idx2: Uint32Array,
+  offsets: Uint32Array,
+  shift: number,
+): void {
+  const n = lo.length;
+  const up = 32 - shift;
+  for (let i = 0; i < n; i++) {
+    const l = lo[i]!;
+    const h = hi[i]!;
+    const p = offsets[((l >>> shift) | (h << up)) & RADIX_MASK]!++;
+    lo2[p] = l;
+    hi2[p] = h;
+    idx2[p] = idx[i]!;
+  }
+}
+
+function scatterHigh(
+  lo: Uint32Array,
+  hi: Uint32Array,
+  idx: Uint32Array,
+  lo2: Uint32Array,
+  hi2: Uint32Array,
+  idx2: Uint32Array,
+  offsets: Uint32Array,
+  shift: number,
+): void {
+  const n = lo.length;
+  for (let i = 0; i < n; i++) {
+    const h = hi[i]!;
+    const p = offsets[(h >>> shift) & RADIX_MASK]!++;
+    lo2[p] = lo[i]!;
+    hi2[p] = h;
+    idx2[p] = idx[i]!;
+  }
+}
+
+/** The values back from their keys, in sorted order. */
+function decodeKeys(lo: Uint32Array, hi: Uint32Array): Float64Array {
+  const n = lo.length;
   const sorted = new Float64Array(n);
   const bits = new Uint32Array(sorted.buffer);
   for (let j = 0; j < n; j++) {
@@ -182,7 +242,7 @@ export function sortWithOrder(values: ArrayLike<number>): SortedValues {
       bits[2 * j + 1] = ~h >>> 0;
     }
   }
-  return { order: idx, sorted };
+  return sorted;
 }
 
 /** The permutation of {@link sortWithOrder} alone. */

@@ -162,29 +162,6 @@ export function rocCurveOf(r: BinaryRanking, dropIntermediate = true): RocCurve 
   return { fpr, tpr, thresholds: thr };
 }
 
-/** sklearn `auc(x, y)`: trapezoidal area, x monotonic. */
-export function trapezoidArea(x: Float64Array, y: Float64Array): number {
-  const m = x.length;
-  if (m < 2) {
-    throw EvalflowError.invalid(`At least 2 points are needed to compute area under curve, but got ${m}.`);
-  }
-  let anyNeg = false;
-  let allNonPos = true;
-  for (let i = 1; i < m; i++) {
-    const d = x[i]! - x[i - 1]!;
-    if (d < 0) anyNeg = true;
-    if (d > 0) allNonPos = false;
-  }
-  let direction = 1;
-  if (anyNeg) {
-    if (allNonPos) direction = -1;
-    else throw EvalflowError.invalid('x is neither increasing nor decreasing.');
-  }
-  const terms = new Float64Array(m - 1);
-  for (let i = 0; i < m - 1; i++) terms[i] = ((x[i + 1]! - x[i]!) * (y[i + 1]! + y[i]!)) / 2.0;
-  return direction * pairwiseSum(terms);
-}
-
 /** Binary ROC AUC from a ranking; throws unless both classes occur in the targets. */
 export function rocAucOf(r: BinaryRanking): number {
   if (r.positives === 0 || r.negatives === 0) {

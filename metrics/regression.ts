@@ -22,43 +22,51 @@ function prepare(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, sampleWeigh
   return { y, yHat, w: sampleWeightsOf(sampleWeights, y.length), n: y.length };
 }
 
-function mapRows(p: Prepared, f: (y: number, yHat: number) => number): Float64Array {
-  const out = new Float64Array(p.n);
-  for (let i = 0; i < p.n; i++) out[i] = f(p.y[i]!, p.yHat[i]!);
-  return out;
+/** Per-row errors of one pass: |ŷ − y|, (y − ŷ)², |ŷ − y| / max(|y|, eps), and max |y − ŷ|. */
+interface RowErrors {
+  abs: Float64Array;
+  squared: Float64Array;
+  percentage: Float64Array;
+  max: number;
 }
 
-const mae = (p: Prepared): number => npAverage(mapRows(p, (y, yHat) => Math.abs(yHat - y)), p.w);
-const mse = (p: Prepared): number =>
-  npAverage(
-    mapRows(p, (y, yHat) => (y - yHat) * (y - yHat)),
-    p.w,
-  );
-const mape = (p: Prepared): number =>
-  npAverage(
-    mapRows(p, (y, yHat) => Math.abs(yHat - y) / Math.max(Math.abs(y), FLOAT64_EPS)),
-    p.w,
-  );
-
-function maxErr(p: Prepared): number {
-  let m = 0;
-  for (let i = 0; i < p.n; i++) {
-    const e = Math.abs(p.y[i]! - p.yHat[i]!);
-    if (e > m) m = e;
+function rowErrors(p: Prepared): RowErrors {
+  const { y, yHat, n } = p;
+  const abs = new Float64Array(n);
+  const squared = new Float64Array(n);
+  const percentage = new Float64Array(n);
+  let max = 0;
+  for (let i = 0; i < n; i++) {
+    const t = y[i]!;
+    const d = t - yHat[i]!;
+    const a = Math.abs(d);
+    abs[i] = a;
+    squared[i] = d * d;
+    const scale = Math.abs(t);
+    percentage[i] = a / (scale > FLOAT64_EPS ? scale : FLOAT64_EPS);
+    if (a > max) max = a;
   }
-  return m;
+  return { abs, squared, percentage, max };
 }
 
-function r2(p: Prepared): number {
+/** sklearn's r2 from the squared errors (reused as scratch: weighted in place). */
+function r2From(p: Prepared, squared: Float64Array): number {
   if (p.n < 2) return NaN; // sklearn: "R^2 score is not well-defined with less than two samples."
-  const { w } = p;
-  const mean = npAverage(p.y, w);
-  const res = mapRows(p, (y, yHat) => (y - yHat) * (y - yHat));
-  const tot = p.y.map((y) => (y - mean) * (y - mean));
-  if (w !== undefined) {
-    for (let i = 0; i < p.n; i++) {
-      res[i] = w[i]! * res[i]!;
-      tot[i] = w[i]! * tot[i]!;
+  const { y, w, n } = p;
+  const mean = npAverage(y, w);
+  const res = new Float64Array(n);
+  const tot = new Float64Array(n);
+  if (w === undefined) {
+    res.set(squared);
+    for (let i = 0; i < n; i++) {
+      const d = y[i]! - mean;
+      tot[i] = d * d;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const d = y[i]! - mean;
+      res[i] = w[i]! * squared[i]!;
+      tot[i] = w[i]! * (d * d);
     }
   }
   const numerator = pairwiseSum(res);
@@ -82,17 +90,19 @@ function sumOnTarget(p: Prepared): number {
 
 /** sklearn `mean_absolute_error`. */
 export function meanAbsoluteError(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, sampleWeights?: ArrayLike<number> | null): number {
-  return mae(prepare(yTrue, yPred, sampleWeights));
+  const p = prepare(yTrue, yPred, sampleWeights);
+  return npAverage(rowErrors(p).abs, p.w);
 }
 
 /** sklearn `mean_squared_error`. */
 export function meanSquaredError(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, sampleWeights?: ArrayLike<number> | null): number {
-  return mse(prepare(yTrue, yPred, sampleWeights));
+  const p = prepare(yTrue, yPred, sampleWeights);
+  return npAverage(rowErrors(p).squared, p.w);
 }
 
 /** √MSE (sklearn `root_mean_squared_error`). */
 export function rootMeanSquaredError(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, sampleWeights?: ArrayLike<number> | null): number {
-  return Math.sqrt(mse(prepare(yTrue, yPred, sampleWeights)));
+  return Math.sqrt(meanSquaredError(yTrue, yPred, sampleWeights));
 }
 
 /**
@@ -100,12 +110,13 @@ export function rootMeanSquaredError(yTrue: ArrayLike<number>, yPred: ArrayLike<
  * 0.0; with fewer than two rows it is NaN.
  */
 export function r2Score(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, sampleWeights?: ArrayLike<number> | null): number {
-  return r2(prepare(yTrue, yPred, sampleWeights));
+  const p = prepare(yTrue, yPred, sampleWeights);
+  return r2From(p, rowErrors(p).squared);
 }
 
 /** sklearn `max_error`: max |y − ŷ| (never weighted). */
 export function maxError(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
-  return maxErr(prepare(yTrue, yPred));
+  return rowErrors(prepare(yTrue, yPred)).max;
 }
 
 /** sklearn `mean_absolute_percentage_error`: weighted mean of |y − ŷ| / max(|y|, 2.220446049250313e-16). */
@@ -114,7 +125,8 @@ export function meanAbsolutePercentageError(
   yPred: ArrayLike<number>,
   sampleWeights?: ArrayLike<number> | null,
 ): number {
-  return mape(prepare(yTrue, yPred, sampleWeights));
+  const p = prepare(yTrue, yPred, sampleWeights);
+  return npAverage(rowErrors(p).percentage, p.w);
 }
 
 /** Input of {@link regressorMetrics}. */
@@ -133,16 +145,17 @@ export interface RegressorMetricsInput {
 export function regressorMetrics(input: RegressorMetricsInput): Record<string, number> {
   const p = prepare(input.yTrue, input.yPred, input.sampleWeights);
   const sum = sumOnTarget(p);
-  const squared = mse(p);
+  const errors = rowErrors(p);
+  const mse = npAverage(errors.squared, p.w);
   return {
     example_count: p.n,
-    mean_absolute_error: mae(p),
-    mean_squared_error: squared,
-    root_mean_squared_error: Math.sqrt(squared),
+    mean_absolute_error: npAverage(errors.abs, p.w),
+    mean_squared_error: mse,
+    root_mean_squared_error: Math.sqrt(mse),
     sum_on_target: sum,
     mean_on_target: sum / p.n,
-    r2_score: r2(p),
-    max_error: maxErr(p),
-    mean_absolute_percentage_error: mape(p),
+    r2_score: r2From(p, errors.squared),
+    max_error: errors.max,
+    mean_absolute_percentage_error: npAverage(errors.percentage, p.w),
   };
 }

@@ -71,6 +71,7 @@ describe('bad input', () => {
     expect(thrown(() => regressorMetrics({ yTrue: [1, 2], yPred: [1, 2], sampleWeights: [-1, 1] })).message).toMatch(
       /sample_weights\[0\] is -1/,
     );
+    expect(thrown(() => rocAuc([0, 1], [0.2, 0.4], { sampleWeights: [0, 0] })).message).toMatch(/all 0/);
   });
 
   it('rejects probability rows that do not sum to 1, with the row index', () => {

@@ -20,6 +20,8 @@ interface MulticlassCase {
     byAverage: Record<'weighted' | 'macro' | 'micro', Record<string, number | null>>;
     perClass: Array<Record<string, Label | null>>;
     confusionNormalized: number[][];
+    confusionByPred: number[][];
+    confusionByAll: number[][];
   };
 }
 
@@ -75,6 +77,10 @@ describe(`multiclass classifier metrics vs scikit-learn ${data.meta.sklearn}`, (
         });
         expect(cm.labels).toEqual(c.expected.labels);
         cm.matrix.forEach((row, i) => expectAllClose(row, c.expected.confusionNormalized[i]!, `cm[${i}]`));
+        const byPred = confusionMatrix(input.yTrue, input.yPred, { sampleWeights: input.sampleWeights, normalize: 'pred' });
+        byPred.matrix.forEach((row, i) => expectAllClose(row, c.expected.confusionByPred[i]!, `pred[${i}]`));
+        const byAll = confusionMatrix(input.yTrue, input.yPred, { sampleWeights: input.sampleWeights, normalize: 'all' });
+        byAll.matrix.forEach((row, i) => expectAllClose(row, c.expected.confusionByAll[i]!, `all[${i}]`));
       });
 
       if (input.probabilities !== null) {

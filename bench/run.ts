@@ -3,9 +3,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fmt, type BenchResult } from './harness.js';
+import { benchEvaluate } from './evaluate.js';
 import { benchTracking } from './tracking.js';
 
-const suites: [string, () => Promise<BenchResult[]>][] = [['tracking', benchTracking]];
+const suites: [string, () => Promise<BenchResult[]>][] = [
+  ['tracking', benchTracking],
+  ['evaluate', () => benchEvaluate()],
+];
 const only = process.argv[2];
 
 const all: (BenchResult & { suite: string })[] = [];

@@ -2,20 +2,27 @@ import { stringify } from 'csv-stringify/sync';
 import { EvalflowError } from '../src/core/errors.js';
 import { describeValue } from '../src/data/eval-table.js';
 import { confusionMatrixSpec, liftCurveSpec, precisionRecallCurveSpec, rocCurveSpec } from '../src/plots/specs.js';
-import { classifierMetrics, perClassMetrics } from '../metrics/classifier.js';
+import { classifierReport, type ClassifierReport } from '../metrics/classifier.js';
 import { confusionMatrixCoded } from '../metrics/classification.js';
-import { encodeClassifierLabels, type EncodedClassifierLabels, type Label } from '../metrics/labels.js';
+import { resolveClassifierLabels, type Label } from '../metrics/labels.js';
 import {
-  BinaryRanking,
-  liftCurveOf,
-  oneVsRestRankings,
-  precisionRecallCurveOf,
-  rocCurveOf,
   averagePrecisionOf,
+  complementLiftCurveOf,
+  liftCurveOf,
+  precisionRecallCurveOf,
   rocAucOf,
+  rocCurveOf,
 } from '../metrics/ranking.js';
 import { sampleWeightsOf, scalarMetricsOutput } from './shared.js';
-import type { Evaluator, EvaluatorArtifact, EvaluatorInput, EvaluatorOutput, ProbabilityRow } from './types.js';
+import type {
+  Evaluator,
+  EvaluatorArtifact,
+  EvaluatorInput,
+  EvaluatorOutput,
+  Probabilities,
+  ProbabilityColumns,
+  ProbabilityRow,
+} from './types.js';
 
 const DEFAULT_MAX_CLASSES_FOR_ROC_PR = 10;
 
@@ -30,97 +37,71 @@ export const classifierEvaluator: Evaluator = {
     const yTrue = labelsOf(input, input.targetsName, 'targets column');
     const yPred = labelsOf(input, input.predictionsName, 'predictions column');
     const config = input.config;
-    const encoded = encodeClassifierLabels({ yTrue, yPred, labelList: config.labelList ?? null, posLabel: config.posLabel ?? null });
-    const weights = sampleWeightsOf(input);
-    const probabilities = input.probabilities && probabilityMatrix(input.probabilities, encoded.labels);
-
+    // Labels first: the probabilities are put in label order before the metrics read them.
+    const labels = resolveClassifierLabels({ yTrue, yPred, labelList: config.labelList ?? null, posLabel: config.posLabel ?? null });
     const average = config.average ?? 'weighted';
-    if (encoded.binary === false && average === 'binary') {
+    if (!labels.binary && average === 'binary') {
       throw EvalflowError.invalid(
-        `average "binary" needs two labels, but the data has ${encoded.labels.length}; use "micro", "macro" or "weighted".`,
+        `average "binary" needs two labels, but the data has ${labels.labels.length}; use "micro", "macro" or "weighted".`,
       );
     }
-    const metrics = classifierMetrics({
+    const report = classifierReport({
       yTrue,
       yPred,
-      labelList: encoded.labels,
-      sampleWeights: weights ?? null,
-      probabilities: probabilities ?? null,
-      posLabel: encoded.posLabel,
+      labelList: labels.labels,
+      sampleWeights: sampleWeightsOf(input) ?? null,
+      probabilities: input.probabilities ? probabilityMatrix(input.probabilities, labels.labels) : null,
+      posLabel: labels.posLabel,
       ...(average !== 'binary' && { average }),
     });
     const prefix = config.metricPrefix ?? '';
-    const output = scalarMetricsOutput(metrics, prefix);
-    output.artifacts = encoded.binary
-      ? binaryArtifacts(encoded, probabilities, weights, metrics, prefix)
-      : multiclassArtifacts(input, yTrue, yPred, encoded, probabilities, weights, prefix);
+    const output = scalarMetricsOutput(report.metrics, prefix);
+    const plots = config.plots !== false;
+    if (report.labels.binary) {
+      if (plots) output.artifacts = binaryArtifacts(report, prefix);
+    } else {
+      const maxClasses = config.maxClassesForMulticlassRocPr ?? DEFAULT_MAX_CLASSES_FOR_ROC_PR;
+      const curves = plots && report.probabilities !== undefined && report.labels.labels.length <= maxClasses;
+      output.artifacts = multiclassArtifacts(report, prefix, plots, curves);
+    }
     return output;
   },
 };
 
-function binaryArtifacts(
-  encoded: EncodedClassifierLabels,
-  probabilities: Float64Array | undefined,
-  weights: Float64Array | undefined,
-  metrics: Record<string, number>,
-  prefix: string,
-): EvaluatorArtifact[] {
+function binaryArtifacts(report: ClassifierReport, prefix: string): EvaluatorArtifact[] {
   const artifacts: EvaluatorArtifact[] = [];
-  const posLabel = encoded.posLabel as Label;
-  if (probabilities) {
-    const n = encoded.yTrue.length;
-    const pos = encoded.posIndex;
-    const isPos = new Uint8Array(n);
-    const scores = new Float64Array(n);
-    for (let i = 0; i < n; i += 1) {
-      isPos[i] = encoded.yTrue[i] === pos ? 1 : 0;
-      scores[i] = probabilities[2 * i + pos] as number;
-    }
-    const ranking = new BinaryRanking(isPos, scores, weights);
+  const { labels, metrics } = report;
+  const posLabel = pyStr(labels.posLabel as Label);
+  const ranking = report.positiveRanking;
+  if (ranking) {
     if (ranking.positives > 0 && ranking.negatives > 0) {
       const roc = rocCurveOf(ranking);
-      artifacts.push(plot('roc_curve_plot', prefix, rocCurveSpec([{ fpr: roc.fpr, tpr: roc.tpr, auc: metrics.roc_auc ?? rocAucOf(ranking) }], { posLabel: pyStr(posLabel) })));
+      artifacts.push(plot('roc_curve_plot', prefix, rocCurveSpec([{ fpr: roc.fpr, tpr: roc.tpr, auc: metrics.roc_auc ?? rocAucOf(ranking) }], { posLabel })));
     }
     if (ranking.positives > 0) {
       const pr = precisionRecallCurveOf(ranking);
       const ap = metrics.precision_recall_auc ?? averagePrecisionOf(ranking);
-      artifacts.push(plot('precision_recall_curve_plot', prefix, precisionRecallCurveSpec([{ recall: pr.recall, precision: pr.precision, ap }], { posLabel: pyStr(posLabel) })));
+      artifacts.push(plot('precision_recall_curve_plot', prefix, precisionRecallCurveSpec([{ recall: pr.recall, precision: pr.precision, ap }], { posLabel })));
     }
-    const lifts = oneVsRestRankings(encoded.yTrue, probabilities, 2)
-      .map((classRanking, c) => ({ classRanking, label: pyStr(encoded.labels[c] as Label) }))
-      .filter(({ classRanking }) => classRanking.positives > 0)
-      .map(({ classRanking, label }) => {
-        const lift = liftCurveOf(classRanking);
-        return { label, fraction: lift.fractions, lift: lift.lift };
-      });
+    // One lift curve per class, in label order; the negative class reuses the positive class's sort.
+    const lifts = [];
+    for (let c = 0; c < 2; c += 1) {
+      const isPositive = c === labels.posIndex;
+      if ((isPositive ? ranking.positives : ranking.negatives) === 0) continue;
+      const lift = isPositive ? liftCurveOf(ranking) : complementLiftCurveOf(ranking);
+      lifts.push({ label: pyStr(labels.labels[c] as Label), fraction: lift.fractions, lift: lift.lift });
+    }
     if (lifts.length > 0) artifacts.push(plot('lift_curve_plot', prefix, liftCurveSpec(lifts)));
   }
-  artifacts.push(confusionArtifact(encoded, weights, prefix));
+  artifacts.push(confusionArtifact(report, prefix));
   return artifacts;
 }
 
-function multiclassArtifacts(
-  input: EvaluatorInput,
-  yTrue: Label[],
-  yPred: Label[],
-  encoded: EncodedClassifierLabels,
-  probabilities: Float64Array | undefined,
-  weights: Float64Array | undefined,
-  prefix: string,
-): EvaluatorArtifact[] {
-  const k = encoded.labels.length;
-  const maxClasses = input.config.maxClassesForMulticlassRocPr ?? DEFAULT_MAX_CLASSES_FOR_ROC_PR;
-  const drawCurves = probabilities !== undefined && k <= maxClasses;
-  const rows = perClassMetrics({
-    yTrue,
-    yPred,
-    labelList: encoded.labels,
-    sampleWeights: weights ?? null,
-    probabilities: drawCurves ? probabilities : null,
-  });
+function multiclassArtifacts(report: ClassifierReport, prefix: string, plots: boolean, curves: boolean): EvaluatorArtifact[] {
+  const rows = report.perClass(curves);
   const columns = [
     'positive_class', 'true_negatives', 'false_positives', 'false_negatives', 'true_positives', 'example_count',
-    'accuracy_score', 'recall_score', 'precision_score', 'f1_score', ...(drawCurves ? ['roc_auc', 'precision_recall_auc'] : []),
+    'accuracy_score', 'recall_score', 'precision_score', 'f1_score', ...(curves ? ['roc_auc', 'precision_recall_auc'] : []),
   ];
   const csv = stringify(
     rows.map((row) => columns.map((column) => csvCell((row as unknown as Record<string, unknown>)[column]))),
@@ -128,13 +109,12 @@ function multiclassArtifacts(
   );
   // MLflow writes per_class_metrics without the metric prefix.
   const artifacts: EvaluatorArtifact[] = [{ name: 'per_class_metrics', kind: 'csv', fileName: 'per_class_metrics.csv', content: csv }];
-  if (drawCurves && probabilities) {
-    const rankings = oneVsRestRankings(encoded.yTrue, probabilities, k, weights);
+  const rankings = curves ? report.classRankings() : undefined;
+  if (rankings) {
     const rocCurves = [];
     const prCurves = [];
-    for (let c = 0; c < k; c += 1) {
-      const ranking = rankings[c] as BinaryRanking;
-      const label = pyStr(encoded.labels[c] as Label);
+    for (const [c, ranking] of rankings.entries()) {
+      const label = pyStr(report.labels.labels[c] as Label);
       if (ranking.positives > 0 && ranking.negatives > 0) {
         const roc = rocCurveOf(ranking);
         rocCurves.push({ label, fpr: roc.fpr, tpr: roc.tpr, auc: rocAucOf(ranking) });
@@ -147,13 +127,14 @@ function multiclassArtifacts(
     if (rocCurves.length > 0) artifacts.push(plot('roc_curve_plot', prefix, rocCurveSpec(rocCurves)));
     if (prCurves.length > 0) artifacts.push(plot('precision_recall_curve_plot', prefix, precisionRecallCurveSpec(prCurves)));
   }
-  artifacts.push(confusionArtifact(encoded, weights, prefix));
+  if (plots) artifacts.push(confusionArtifact(report, prefix));
   return artifacts;
 }
 
-function confusionArtifact(encoded: EncodedClassifierLabels, weights: Float64Array | undefined, prefix: string): EvaluatorArtifact {
-  const matrix = confusionMatrixCoded(encoded.yTrue, encoded.yPred, encoded.labels.length, weights, 'true');
-  return plot('confusion_matrix', prefix, confusionMatrixSpec({ labels: encoded.labels.map(pyStr), matrix }));
+function confusionArtifact(report: ClassifierReport, prefix: string): EvaluatorArtifact {
+  const { labels } = report;
+  const matrix = confusionMatrixCoded(labels.yTrue, labels.yPred, labels.labels.length, report.weights, 'true');
+  return plot('confusion_matrix', prefix, confusionMatrixSpec({ labels: labels.labels.map(pyStr), matrix }));
 }
 
 function plot(name: string, prefix: string, spec: EvaluatorArtifact & { kind: 'plot' } extends { spec: infer S } ? S : never): EvaluatorArtifact {
@@ -179,8 +160,49 @@ function labelsOf(input: EvaluatorInput, name: string, purpose: string): Label[]
   return labels;
 }
 
-/** Per-row probabilities (arrays in label order, or label → probability records) as an n × k matrix in label order. */
-export function probabilityMatrix(rows: readonly (ProbabilityRow | null)[], labels: readonly Label[]): Float64Array {
+/**
+ * Probabilities as an n × k matrix in label order: from rows (arrays in label order, or label → probability records)
+ * or from columns (in label order, or by label). Values are checked here; row sums by the metrics.
+ */
+export function probabilityMatrix(probabilities: Probabilities, labels: readonly Label[]): Float64Array {
+  return Array.isArray(probabilities)
+    ? matrixFromRows(probabilities as readonly (ProbabilityRow | null)[], labels)
+    : matrixFromColumns(probabilities as ProbabilityColumns, labels);
+}
+
+function matrixFromColumns(probabilities: ProbabilityColumns, labels: readonly Label[]): Float64Array {
+  const k = labels.length;
+  let columns: Float64Array[];
+  if (probabilities.kind === 'ordered') {
+    if (probabilities.columns.length !== k) {
+      throw EvalflowError.invalid(
+        `${probabilities.columns.length} probability columns were given but there are ${k} labels ` +
+          `[${labels.map(pyStr).join(', ')}]; give one column per label, in that (sorted) order.`,
+      );
+    }
+    columns = [...probabilities.columns];
+  } else {
+    const byLabel = probabilities.columns;
+    for (const key of Object.keys(byLabel)) {
+      if (!labels.some((label) => labelKeys(label).includes(key))) {
+        throw EvalflowError.invalid(`A probability column is given for "${key}", which is not one of the labels [${labels.map(pyStr).join(', ')}].`);
+      }
+    }
+    columns = labels.map((label) => {
+      const key = labelKeys(label).find((candidate) => candidate in byLabel);
+      if (key === undefined) throw EvalflowError.invalid(`No probability column is given for the label ${pyStr(label)}.`);
+      return byLabel[key] as Float64Array;
+    });
+  }
+  const n = columns[0]?.length ?? 0;
+  const matrix = new Float64Array(n * k);
+  columns.forEach((column, j) => {
+    for (let i = 0; i < n; i += 1) matrix[i * k + j] = column[i] as number;
+  });
+  return matrix;
+}
+
+function matrixFromRows(rows: readonly (ProbabilityRow | null)[], labels: readonly Label[]): Float64Array {
   const k = labels.length;
   const matrix = new Float64Array(rows.length * k);
   rows.forEach((row, i) => {

@@ -14,6 +14,8 @@ export type {
   EvaluatorInput,
   EvaluatorOutput,
   ModelType,
+  Probabilities,
+  ProbabilityColumns,
   ProbabilityRow,
 } from './types.js';
 

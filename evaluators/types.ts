@@ -27,11 +27,24 @@ export interface EvaluatorConfig {
   colMapping?: Record<string, unknown>;
   maxClassesForMulticlassRocPr?: number;
   retrieverK?: number;
+  /** false skips the plot artifacts (metrics only), for very large evaluations. Default true. */
+  plots?: boolean;
   [key: string]: unknown;
 }
 
-/** The class probabilities a model or dataset gave, one entry per row, before they are put in label order. */
+/** The class probabilities a model or dataset gave for one row, before they are put in label order. */
 export type ProbabilityRow = readonly number[] | Float64Array | Readonly<Record<string, number>>;
+
+/**
+ * Class probabilities as columns (a static dataset's probability columns): in label order, or by label. Read
+ * without building a row object per row.
+ */
+export type ProbabilityColumns =
+  | { kind: 'ordered'; columns: readonly Float64Array[] }
+  | { kind: 'byLabel'; columns: Readonly<Record<string, Float64Array>> };
+
+/** Per-row probabilities, or probability columns. */
+export type Probabilities = readonly (ProbabilityRow | null)[] | ProbabilityColumns;
 
 /** Everything an evaluator reads. Nothing here is written by an evaluator. */
 export interface EvaluatorInput {
@@ -41,8 +54,8 @@ export interface EvaluatorInput {
   featureNames: readonly string[];
   targetsName: string | undefined;
   predictionsName: string;
-  /** Per-row class probabilities, when the model or dataset gave them. */
-  probabilities: readonly (ProbabilityRow | null)[] | undefined;
+  /** Class probabilities, when the model or dataset gave them. */
+  probabilities: Probabilities | undefined;
   /** Other columns a multi-output model returned. */
   otherOutputNames: readonly string[];
   /** Seconds the model took per row (0 for a static dataset). */

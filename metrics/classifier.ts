@@ -69,6 +69,9 @@ interface Prepared {
   weights: Float64Array | undefined;
   counts: ClassCounts;
   probabilities: Float64Array | undefined;
+  /** Sorted once and shared by the metrics, the curves and the per-class rows. */
+  positiveRanking?: BinaryRanking;
+  classRankings?: BinaryRanking[];
 }
 
 function prepare(input: ClassifierMetricsInput & { posLabel?: Label | null }): Prepared {
@@ -110,6 +113,7 @@ function binaryMetricsOf(p: Prepared): Record<string, number> {
       scores[i] = proba[2 * i + pos]!;
     }
     const ranking = new BinaryRanking(isPos, scores, weights);
+    p.positiveRanking = ranking;
     // MLflow fails when the targets hold one class only; here roc_auc is left out instead.
     if (ranking.positives > 0 && ranking.negatives > 0) metrics.roc_auc = rocAucOf(ranking);
     metrics.precision_recall_auc = averagePrecisionOf(ranking);
@@ -130,7 +134,7 @@ function multiclassMetricsOf(p: Prepared, average: Exclude<Average, 'binary'>): 
   if (p.probabilities !== undefined) {
     metrics.log_loss = logLossCoded(enc.yTrue, p.probabilities, k, weights);
     if (average === 'macro' || average === 'weighted') {
-      const rankings = oneVsRestRankings(enc.yTrue, p.probabilities, k, weights);
+      const rankings = classRankingsOf(p) as BinaryRanking[];
       // MLflow fails when a class has no target rows (e.g. seen only in predictions); here
       // roc_auc is left out instead.
       if (rankings.every((r) => r.positives > 0 && r.negatives > 0)) {
@@ -139,6 +143,44 @@ function multiclassMetricsOf(p: Prepared, average: Exclude<Average, 'binary'>): 
     }
   }
   return metrics;
+}
+
+function classRankingsOf(p: Prepared): BinaryRanking[] | undefined {
+  if (p.probabilities === undefined) return undefined;
+  p.classRankings ??= oneVsRestRankings(p.enc.yTrue, p.probabilities, p.k, p.weights);
+  return p.classRankings;
+}
+
+/** The metric set and what it computed on the way, so curves and per-class rows reuse its sorts. */
+export interface ClassifierReport {
+  metrics: Record<string, number>;
+  labels: EncodedClassifierLabels;
+  weights: Float64Array | undefined;
+  /** n × k, label order, validated. */
+  probabilities: Float64Array | undefined;
+  /** Binary with probabilities: the positive class ranked by its probability. */
+  positiveRanking: BinaryRanking | undefined;
+  /** Multiclass with probabilities: one ranking per class against the rest (each sorted on first use). */
+  classRankings(): BinaryRanking[] | undefined;
+  /** Multiclass: the per-class rows; the AUC columns only when `withCurves`. */
+  perClass(withCurves: boolean): PerClassMetricsRow[];
+}
+
+/** {@link classifierMetrics} with the labels, rankings and per-class rows it shares with the plots. */
+export function classifierReport(input: AnyClassifierMetricsInput): ClassifierReport {
+  const average = input.average ?? 'weighted';
+  checkAverage(average);
+  const p = prepare(input);
+  const metrics = p.enc.binary ? binaryMetricsOf(p) : multiclassMetricsOf(p, average);
+  return {
+    metrics,
+    labels: p.enc,
+    weights: p.weights,
+    probabilities: p.probabilities,
+    positiveRanking: p.positiveRanking,
+    classRankings: () => classRankingsOf(p),
+    perClass: (withCurves) => perClassRowsOf(p, withCurves ? classRankingsOf(p) : undefined),
+  };
 }
 
 function checkAverage(average: string): asserts average is Exclude<Average, 'binary'> {
@@ -219,9 +261,11 @@ export interface PerClassMetricsRow {
  */
 export function perClassMetrics(input: ClassifierMetricsInput): PerClassMetricsRow[] {
   const p = prepare({ ...input, posLabel: null });
+  return perClassRowsOf(p, classRankingsOf(p));
+}
+
+function perClassRowsOf(p: Prepared, rankings: BinaryRanking[] | undefined): PerClassMetricsRow[] {
   const { enc, n, k, counts, weights } = p;
-  const rankings =
-    p.probabilities === undefined ? undefined : oneVsRestRankings(enc.yTrue, p.probabilities, k, weights);
   const rows: PerClassMetricsRow[] = [];
   const hits = weights === undefined ? undefined : new Float64Array(n);
   const totalWeight = weights === undefined ? n : pairwiseSum(weights);

@@ -275,6 +275,30 @@ export function liftCurveOf(r: BinaryRanking): LiftCurve {
   return { fractions, lift };
 }
 
+/**
+ * Lift of the other class of a binary problem, whose scores are 1 − this ranking's scores (binary probabilities),
+ * walking this ranking's sort from the low end instead of sorting again. Rows with equal scores keep row order,
+ * where `liftCurveOf` on the other class would put the later row first; MLflow leaves that order unspecified.
+ */
+export function complementLiftCurveOf(r: BinaryRanking): LiftCurve {
+  if (r.negatives === 0) {
+    throw EvalflowError.invalid('Cannot compute a lift curve for a class with no positive rows in the targets.');
+  }
+  const { order } = r.sorted;
+  const n = order.length;
+  const fractions = new Float64Array(n);
+  const lift = new Float64Array(n);
+  const total = r.negatives;
+  let cum = 0;
+  for (let j = 0; j < n; j++) {
+    cum += 1 - r.isPos[order[j]!]!;
+    const fraction = (j + 1) / n;
+    fractions[j] = fraction;
+    lift[j] = cum / total / fraction;
+  }
+  return { fractions, lift };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Public functions on labels and scores.
 

@@ -24,6 +24,7 @@ const knownKeys = z.object({
   colMapping: z.record(z.string(), z.unknown()).optional(),
   maxClassesForMulticlassRocPr: z.number().int().positive().optional(),
   retrieverK: z.number().optional(),
+  plots: z.boolean().optional(),
 });
 
 /** Renames snake_case keys, checks the known keys' types, and keeps unknown keys for custom metrics. */

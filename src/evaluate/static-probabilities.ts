@@ -1,6 +1,6 @@
 import { EvalflowError } from '../core/errors.js';
 import { describeValue, type EvalTable } from '../data/eval-table.js';
-import type { ProbabilityRow } from '../../evaluators/types.js';
+import type { Probabilities, ProbabilityRow } from '../../evaluators/types.js';
 
 /**
  * The class probabilities of a static dataset: a column of arrays or label → probability records (or their JSON
@@ -9,24 +9,21 @@ import type { ProbabilityRow } from '../../evaluators/types.js';
 export function staticProbabilities(
   table: EvalTable,
   spec: string | readonly string[] | Readonly<Record<string, string>>,
-): ProbabilityRow[] {
+): Probabilities {
   if (typeof spec === 'string') {
     const values = table.column(spec, 'probabilities column').values;
     return values.map((value, row) => cellProbabilities(value, spec, row));
   }
   if (Array.isArray(spec)) {
-    const columns = spec.map((name) => table.finiteNumbers(name, 'probabilities column'));
-    return Array.from({ length: table.rowCount }, (_, row) => columns.map((column) => column[row] as number));
+    return { kind: 'ordered', columns: spec.map((name) => table.finiteNumbers(name, 'probabilities column')) };
   }
   if (spec === null || typeof spec !== 'object') {
     throw EvalflowError.invalid('probabilities must be a column name, a list of columns in label order, or a record of label → column.');
   }
-  const entries = Object.entries(spec as Record<string, string>).map(
-    ([label, name]) => [label, table.finiteNumbers(name, 'probabilities column')] as const,
+  const columns = Object.fromEntries(
+    Object.entries(spec as Record<string, string>).map(([label, name]) => [label, table.finiteNumbers(name, 'probabilities column')]),
   );
-  return Array.from({ length: table.rowCount }, (_, row) =>
-    Object.fromEntries(entries.map(([label, column]) => [label, column[row] as number])),
-  );
+  return { kind: 'byLabel', columns };
 }
 
 function cellProbabilities(value: unknown, column: string, row: number): ProbabilityRow {

@@ -164,3 +164,12 @@ describe('evaluate: multiclass classifier with a model', () => {
     expect(result.metrics.accuracy_score).toBe(0.25);
   });
 });
+
+describe('evaluate: plots: false', () => {
+  it('computes the same metrics without drawing', async () => {
+    const options = { targets: 'diagnosis', predictions: 'predicted', probabilities: { malignant: 'p_malignant', benign: 'p_benign' } };
+    const result = await evaluate(null, dataPath('breast_cancer_scored.csv'), 'classifier', { ...options, evaluatorConfig: { plots: false } });
+    expectMetricsClose(result.metrics, expected.breast_cancer_default as Record<string, number>);
+    expect(result.artifacts).toEqual({});
+  });
+});

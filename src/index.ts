@@ -106,3 +106,8 @@ export type {
   ValidationFailureKind,
   ValidationReport,
 } from './evaluate/validation/index.js';
+
+// Tracing
+export * from './tracing/index.js';
+export type { TraceRecord, TraceInfoRecord, SpanRecord, TraceState } from './store/trace-entities.js';
+export { SpanAttributeKey, TraceMetadataKey, TraceTagKey } from './store/trace-entities.js';

@@ -75,6 +75,11 @@ export async function resolveActiveExperimentId(): Promise<string> {
   return DEFAULT_EXPERIMENT_ID;
 }
 
+/** The active experiment's id when it is known without asking the store (for tracing, which must not wait). */
+export function activeExperimentIdIfKnown(): string | undefined {
+  return activeExperimentId ?? (process.env[EnvVars.EXPERIMENT_ID] || undefined);
+}
+
 /** Forgets the active experiment (new runs go to the default again). */
 export function resetActiveExperiment(): void {
   activeExperimentId = undefined;

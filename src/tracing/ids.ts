@@ -1,0 +1,28 @@
+/** MLflow's trace id for an OTel trace id: "tr-" + the 32 hex digits. */
+export function mlflowTraceId(otelTraceId: string): string {
+  return `tr-${otelTraceId}`;
+}
+
+/** The OTel trace id (32 hex digits) inside an MLflow trace id, or undefined when it is not one. */
+export function otelTraceIdOf(traceId: string): string | undefined {
+  const hex = traceId.startsWith('tr-') ? traceId.slice(3) : traceId;
+  return /^[0-9a-f]{32}$/.test(hex) ? hex : undefined;
+}
+
+/** Nanoseconds since the epoch from OTel's [seconds, nanoseconds] time. */
+export function hrTimeToNanos(time: readonly [number, number]): bigint {
+  return BigInt(time[0]) * 1_000_000_000n + BigInt(time[1]);
+}
+
+export function nanosToHrTime(nanos: bigint): [number, number] {
+  return [Number(nanos / 1_000_000_000n), Number(nanos % 1_000_000_000n)];
+}
+
+export function nanosToMillis(nanos: bigint): number {
+  return Number(nanos / 1_000_000n);
+}
+
+/** Hex id as base64 of its bytes, as MLflow's span JSON writes ids. */
+export function hexToBase64(hex: string): string {
+  return Buffer.from(hex, 'hex').toString('base64');
+}

@@ -1,0 +1,207 @@
+import { SpanStatusCode as OtelStatusCode, type Span as OtelSpan } from '@opentelemetry/api';
+import { SpanAttributeKey, type SpanRecord, type SpanStatusCode } from '../store/trace-entities.js';
+import { hrTimeToNanos, nanosToHrTime } from './ids.js';
+import { parseJsonAttribute, toJsonString } from './json-safe.js';
+import { SpanType, type SpanTypeName } from './span-type.js';
+
+export type SpanStatusInput = SpanStatusCode | 'OK' | 'ERROR' | 'UNSET';
+
+export interface SpanEventInput {
+  name: string;
+  attributes?: Record<string, unknown>;
+  /** Nanoseconds since the epoch; now by default. */
+  timestampNs?: bigint;
+}
+
+export interface EndSpanOptions {
+  outputs?: unknown;
+  attributes?: Record<string, unknown>;
+  status?: SpanStatusInput;
+  endTimeNs?: bigint;
+}
+
+/**
+ * A span being recorded (mirrors MLflow's `LiveSpan`). Every change is kept in the span's record and, while the span
+ * is open, also written to the OpenTelemetry span, so other OTel processors see it too. After the span ends the
+ * record stays editable: span processors (redaction) change it before export.
+ */
+export class LiveSpan {
+  readonly record: SpanRecord;
+  private readonly otelSpan: OtelSpan | undefined;
+  private open: boolean;
+
+  constructor(record: SpanRecord, otelSpan?: OtelSpan) {
+    this.record = record;
+    this.otelSpan = otelSpan;
+    this.open = otelSpan !== undefined && record.endTimeUnixNano === null;
+  }
+
+  get traceId(): string {
+    return this.record.traceId;
+  }
+
+  get spanId(): string {
+    return this.record.spanId;
+  }
+
+  get parentId(): string | null {
+    return this.record.parentSpanId;
+  }
+
+  get name(): string {
+    return this.record.name;
+  }
+
+  get spanType(): SpanTypeName {
+    const value = parseJsonAttribute(this.record.attributes[SpanAttributeKey.SPAN_TYPE]);
+    return typeof value === 'string' ? value : SpanType.UNKNOWN;
+  }
+
+  get inputs(): unknown {
+    return parseJsonAttribute(this.record.attributes[SpanAttributeKey.INPUTS]);
+  }
+
+  get outputs(): unknown {
+    return parseJsonAttribute(this.record.attributes[SpanAttributeKey.OUTPUTS]);
+  }
+
+  get status(): { code: SpanStatusCode; message: string } {
+    return this.record.status;
+  }
+
+  get startTimeNs(): bigint {
+    return this.record.startTimeUnixNano;
+  }
+
+  get endTimeNs(): bigint | null {
+    return this.record.endTimeUnixNano;
+  }
+
+  get isOpen(): boolean {
+    return this.open;
+  }
+
+  /** The OpenTelemetry span behind this one (undefined for a span that is not recorded). @internal */
+  get otelSpan_(): OtelSpan | undefined {
+    return this.otelSpan;
+  }
+
+  /** The attributes, JSON-decoded. */
+  get attributes(): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(this.record.attributes).map(([k, v]) => [k, parseJsonAttribute(v)]));
+  }
+
+  getAttribute(key: string): unknown {
+    return parseJsonAttribute(this.record.attributes[key]);
+  }
+
+  get events(): SpanRecord['events'] {
+    return this.record.events;
+  }
+
+  setInputs(inputs: unknown): this {
+    return this.setAttribute(SpanAttributeKey.INPUTS, inputs);
+  }
+
+  setOutputs(outputs: unknown): this {
+    return this.setAttribute(SpanAttributeKey.OUTPUTS, outputs);
+  }
+
+  setSpanType(spanType: SpanTypeName): this {
+    return this.setAttribute(SpanAttributeKey.SPAN_TYPE, spanType);
+  }
+
+  /** Stores the value as JSON text, as MLflow does for every attribute it writes. */
+  setAttribute(key: string, value: unknown): this {
+    const encoded = toJsonString(value);
+    this.record.attributes[key] = encoded;
+    if (this.open) this.otelSpan?.setAttribute(key, encoded);
+    return this;
+  }
+
+  setAttributes(attributes: Record<string, unknown>): this {
+    for (const [key, value] of Object.entries(attributes)) this.setAttribute(key, value);
+    return this;
+  }
+
+  removeAttribute(key: string): this {
+    delete this.record.attributes[key];
+    return this;
+  }
+
+  setStatus(status: SpanStatusInput, message = ''): this {
+    const code = normaliseStatus(status);
+    this.record.status = { code, message };
+    if (this.open) {
+      this.otelSpan?.setStatus({
+        code: code === 'STATUS_CODE_ERROR' ? OtelStatusCode.ERROR : code === 'STATUS_CODE_OK' ? OtelStatusCode.OK : OtelStatusCode.UNSET,
+        ...(message && { message }),
+      });
+    }
+    return this;
+  }
+
+  addEvent(event: SpanEventInput): this {
+    const time = event.timestampNs ?? nowNanos();
+    const attributes = Object.fromEntries(
+      Object.entries(event.attributes ?? {}).map(([k, v]) => [k, typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : toJsonString(v)]),
+    );
+    this.record.events.push({ name: event.name, timeUnixNano: time, attributes });
+    if (this.open) this.otelSpan?.addEvent(event.name, attributes as Record<string, string | number | boolean>, nanosToHrTime(time));
+    return this;
+  }
+
+  /** An `exception` event with type, message and stack, and status ERROR, as OTel and MLflow record errors. */
+  recordException(error: unknown): this {
+    const err = error instanceof Error ? error : new Error(String(error));
+    this.addEvent({
+      name: 'exception',
+      attributes: {
+        'exception.type': err.name || err.constructor?.name || 'Error',
+        'exception.message': err.message,
+        'exception.stacktrace': err.stack ?? '',
+      },
+    });
+    return this.setStatus('STATUS_CODE_ERROR', err.message);
+  }
+
+  /** Ends the span: status OK unless it is ERROR. Ending twice does nothing. */
+  end(options: EndSpanOptions = {}): void {
+    if (!this.open) return;
+    if (options.outputs !== undefined) this.setOutputs(options.outputs);
+    if (options.attributes) this.setAttributes(options.attributes);
+    if (options.status !== undefined) this.setStatus(options.status);
+    else if (this.record.status.code !== 'STATUS_CODE_ERROR') this.setStatus('STATUS_CODE_OK');
+    this.open = false;
+    const end = options.endTimeNs;
+    this.otelSpan?.end(end === undefined ? undefined : nanosToHrTime(end));
+  }
+
+  /** Marks the span ended without an OTel span to end (the processor calls this when OTel ends it). */
+  markEnded(): void {
+    this.open = false;
+  }
+}
+
+export function normaliseStatus(status: SpanStatusInput | string): SpanStatusCode {
+  switch (status) {
+    case 'OK':
+    case 'STATUS_CODE_OK':
+      return 'STATUS_CODE_OK';
+    case 'ERROR':
+    case 'STATUS_CODE_ERROR':
+      return 'STATUS_CODE_ERROR';
+    default:
+      return 'STATUS_CODE_UNSET';
+  }
+}
+
+export function nowNanos(): bigint {
+  return hrTimeToNanos(hrNow());
+}
+
+function hrNow(): [number, number] {
+  const ms = performance.timeOrigin + performance.now();
+  const seconds = Math.floor(ms / 1000);
+  return [seconds, Math.min(999_999_999, Math.round((ms - seconds * 1000) * 1e6))];
+}

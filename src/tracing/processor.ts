@@ -1,0 +1,105 @@
+import type { Context } from '@opentelemetry/api';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { SpanAttributeKey, TraceMetadataKey, type SpanRecord } from '../store/trace-entities.js';
+import { activeRun } from '../tracking/runs.js';
+import { activeExperimentIdIfKnown } from '../tracking/experiments.js';
+import { hrTimeToNanos, mlflowTraceId, nanosToMillis } from './ids.js';
+import { LiveSpan, normaliseStatus } from './live-span.js';
+import { pipeline } from './pipeline.js';
+import { SpanType } from './span-type.js';
+import { traceContextDefaults } from './trace-context.js';
+
+/**
+ * The OpenTelemetry span processor that turns spans into MLflow traces: it keeps each trace's spans until the root
+ * ends, then hands the trace to evalflow's exporters. evalflow installs it on its own provider; add it to yours with
+ * `new NodeTracerProvider({ spanProcessors: [new EvalflowSpanProcessor(), …] })` and `tracing.configure({ tracerProvider })`.
+ */
+export class EvalflowSpanProcessor implements SpanProcessor {
+  onStart(span: Span, _parentContext: Context): void {
+    try {
+      if (!pipeline.enabled) return;
+      const { traceId: otelTraceId, spanId } = span.spanContext();
+      const parentSpanId = span.parentSpanContext?.spanId ?? null;
+      const startTime = hrTimeToNanos(span.startTime);
+      let pending = pipeline.buffer.get(otelTraceId);
+      if (!pending) {
+        // A new trace, or the part of a distributed trace that runs in this process (its parent is remote).
+        const defaults = traceContextDefaults();
+        const run = activeRun();
+        pending = {
+          rootSpanId: spanId,
+          spans: new Map(),
+          info: {
+            traceId: mlflowTraceId(otelTraceId),
+            clientRequestId: null,
+            experimentId: defaults.experimentId ?? run?.info.experimentId ?? activeExperimentIdIfKnown() ?? '',
+            requestTime: nanosToMillis(startTime),
+            executionDuration: null,
+            state: 'IN_PROGRESS',
+            requestPreview: null,
+            responsePreview: null,
+            traceMetadata: { ...defaults.metadata, ...(run && { [TraceMetadataKey.SOURCE_RUN]: run.info.runId }) },
+            tags: { ...defaults.tags },
+          },
+        };
+        pipeline.buffer.start(otelTraceId, pending);
+      }
+      const record: SpanRecord = {
+        traceId: pending.info.traceId,
+        spanId,
+        parentSpanId,
+        name: span.name,
+        startTimeUnixNano: startTime,
+        endTimeUnixNano: null,
+        status: { code: 'STATUS_CODE_UNSET', message: '' },
+        attributes: { ...span.attributes },
+        events: [],
+        links: span.links.map((link) => ({
+          traceId: link.context.traceId,
+          spanId: link.context.spanId,
+          attributes: { ...(link.attributes ?? {}) },
+        })),
+      };
+      const live = new LiveSpan(record, span);
+      live.setAttribute(SpanAttributeKey.TRACE_ID, pending.info.traceId);
+      if (record.attributes[SpanAttributeKey.SPAN_TYPE] === undefined) live.setSpanType(SpanType.UNKNOWN);
+      pipeline.buffer.addSpan(pending, live);
+    } catch (error) {
+      pipeline.warnOnce('onStart', 'Tracing failed to start a span', error);
+    }
+  }
+
+  onEnd(span: ReadableSpan): void {
+    try {
+      const { traceId: otelTraceId, spanId } = span.spanContext();
+      const live = pipeline.buffer.span(spanId);
+      const pending = pipeline.buffer.get(otelTraceId);
+      if (!live || !pending) return;
+      const record = live.record;
+      record.attributes = { ...record.attributes, ...span.attributes };
+      record.events = span.events.map((event) => ({
+        name: event.name,
+        timeUnixNano: hrTimeToNanos(event.time),
+        attributes: { ...(event.attributes ?? {}) },
+      }));
+      const otelStatus = normaliseStatus(span.status.code === 2 ? 'ERROR' : span.status.code === 1 ? 'OK' : 'UNSET');
+      if (otelStatus !== 'STATUS_CODE_UNSET') record.status = { code: otelStatus, message: span.status.message ?? '' };
+      record.endTimeUnixNano = hrTimeToNanos(span.endTime);
+      live.markEnded();
+      if (spanId === pending.rootSpanId) {
+        pipeline.buffer.pop(otelTraceId);
+        pipeline.complete(pending);
+      }
+    } catch (error) {
+      pipeline.warnOnce('onEnd', 'Tracing failed to end a span', error);
+    }
+  }
+
+  forceFlush(): Promise<void> {
+    return pipeline.flush();
+  }
+
+  shutdown(): Promise<void> {
+    return pipeline.shutdown();
+  }
+}

@@ -1,0 +1,48 @@
+import type { TraceInfoRecord } from '../store/trace-entities.js';
+import type { LiveSpan } from './live-span.js';
+
+/** A trace whose root span has not ended yet: its info and every span seen so far, by span id. */
+export interface PendingTrace {
+  info: TraceInfoRecord;
+  rootSpanId: string;
+  spans: Map<string, LiveSpan>;
+}
+
+/**
+ * Keeps each trace's spans until its root ends (MLflow's InMemoryTraceManager). Keyed by OTel trace id; spans are
+ * also indexed by span id so the active OTel span can be found as a LiveSpan.
+ */
+export class TraceBuffer {
+  private readonly traces = new Map<string, PendingTrace>();
+  private readonly spans = new Map<string, LiveSpan>();
+
+  start(otelTraceId: string, trace: PendingTrace): void {
+    this.traces.set(otelTraceId, trace);
+  }
+
+  get(otelTraceId: string): PendingTrace | undefined {
+    return this.traces.get(otelTraceId);
+  }
+
+  addSpan(trace: PendingTrace, span: LiveSpan): void {
+    trace.spans.set(span.spanId, span);
+    this.spans.set(span.spanId, span);
+  }
+
+  span(spanId: string): LiveSpan | undefined {
+    return this.spans.get(spanId);
+  }
+
+  /** Removes a finished trace and its spans from the buffer. */
+  pop(otelTraceId: string): PendingTrace | undefined {
+    const trace = this.traces.get(otelTraceId);
+    if (!trace) return undefined;
+    this.traces.delete(otelTraceId);
+    for (const spanId of trace.spans.keys()) this.spans.delete(spanId);
+    return trace;
+  }
+
+  get size(): number {
+    return this.traces.size;
+  }
+}

@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Lower method decorators in tests (Node 20 has no decorator syntax); evalflow's trace() supports both kinds.
+  oxc: { decorator: { legacy: true } },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,

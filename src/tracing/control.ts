@@ -33,7 +33,7 @@ export function configure<T>(options: TracingConfiguration, fn?: () => T): T | v
     return pipeline.withProcessors(processors ?? [...pipeline.processors], fn);
   }
   if (processors !== undefined) pipeline.setProcessors([...processors]);
-  if (options.tracerProvider !== undefined) useTracerProvider(options.tracerProvider);
+  if ('tracerProvider' in options) useTracerProvider(options.tracerProvider);
 }
 
 /** Stops tracing: traced functions run as they are and no trace is recorded. */

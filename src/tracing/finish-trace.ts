@@ -47,9 +47,9 @@ export function finishTrace(pending: PendingTrace, processors: readonly SpanProc
   return { info, data: { spans: records } };
 }
 
+/** Start order; spans that started in the same nanosecond keep the order they started in (sort is stable). */
 function byStartTime(a: SpanRecord, b: SpanRecord): number {
-  if (a.startTimeUnixNano !== b.startTimeUnixNano) return a.startTimeUnixNano < b.startTimeUnixNano ? -1 : 1;
-  return a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0;
+  return a.startTimeUnixNano === b.startTimeUnixNano ? 0 : a.startTimeUnixNano < b.startTimeUnixNano ? -1 : 1;
 }
 
 /** The raw JSON text of the root's inputs or outputs, cut to 1000 characters with "..." as MLflow does. */

@@ -4,11 +4,13 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fmt, type BenchResult } from './harness.js';
 import { benchEvaluate } from './evaluate.js';
+import { benchTracing } from './tracing.js';
 import { benchTracking } from './tracking.js';
 
 const suites: [string, () => Promise<BenchResult[]>][] = [
   ['tracking', benchTracking],
   ['evaluate', () => benchEvaluate()],
+  ['tracing', benchTracing],
 ];
 const only = process.argv[2];
 

@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { closeStores, flushTraces, getStore, setTrackingUri, trace, tracing, withSpan } from '../src/index.js';
+import { closeStores, flushTraces, setTrackingUri, trace, tracing, withSpan } from '../src/index.js';
+import { getStore } from '../src/tracking/client.js';
 import { getTracer } from '../src/tracing/provider.js';
 import type { BenchResult } from './harness.js';
 

@@ -56,8 +56,12 @@ describe('traces in the embedded store', () => {
 
   it('searches by status, tag, span type and name, ordered, in the active experiment', async () => {
     const experiment = await setExperiment('traced-app');
+    const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 3));
+    // Request times are in milliseconds: apart, so that the order is defined.
     await answer('dogs bark');
+    await tick();
     await answer('cats purr');
+    await tick();
     await expect(answer('fish swim', true)).rejects.toThrow('no answer');
     await flushTraces();
     const names = async (filter: string, orderBy?: string[]): Promise<string[]> =>

@@ -29,6 +29,11 @@ export class LiveSpan {
   readonly record: SpanRecord;
   private readonly otelSpan: OtelSpan | undefined;
   private open: boolean;
+  /**
+   * Called when the trace's root span ends while this span is still open (a stream nobody finished reading): it
+   * should end the span. Without it the span is exported unfinished.
+   */
+  closeWithTrace: (() => void) | undefined;
 
   constructor(record: SpanRecord, otelSpan?: OtelSpan) {
     this.record = record;

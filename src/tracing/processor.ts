@@ -87,6 +87,15 @@ export class EvalflowSpanProcessor implements SpanProcessor {
       record.endTimeUnixNano = hrTimeToNanos(span.endTime);
       live.markEnded();
       if (spanId === pending.rootSpanId) {
+        for (const open of pending.spans.values()) {
+          if (open.isOpen && open.closeWithTrace) {
+            try {
+              open.closeWithTrace();
+            } catch (error) {
+              pipeline.warnOnce('closeWithTrace', 'A span could not be closed with its trace', error);
+            }
+          }
+        }
         pipeline.buffer.pop(otelTraceId);
         pipeline.complete(pending);
       }

@@ -32,6 +32,7 @@ const KEYWORD_COMPARATORS: readonly (readonly string[])[] = [
   ['IN'],
   ['LIKE'],
   ['ILIKE'],
+  ['RLIKE'],
 ];
 
 /**

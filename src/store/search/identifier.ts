@@ -41,6 +41,27 @@ export function readIdentifier(cursor: TokenCursor, vocabulary: SearchVocabulary
     throw cursor.error(first, `expected '<prefix>.<key>' (prefixes: ${prefixList(vocabulary)}) but found ${found}.`);
   }
 
+  let keyPrefix = keyToken === first ? '' : `${first.text}.`;
+  // A key that opens a sub-entity (`span.attributes.<key>`): the key proper follows the next dot.
+  const nested = vocabulary.entities[entity]?.nested;
+  if (
+    nested !== undefined &&
+    keyToken.kind === 'word' &&
+    Object.hasOwn(nested, keyToken.text) &&
+    cursor.peek().kind === 'dot' &&
+    !cursor.peek().spaced
+  ) {
+    const dot = cursor.next();
+    const part = cursor.next();
+    if (part.spaced || !isNamePart(part)) {
+      const found = part.spaced ? 'a space' : describeToken(part);
+      throw cursor.error(dot.position + 1, `expected a key after '${first.text}.${keyToken.text}.' but found ${found}.`);
+    }
+    entity = nested[keyToken.text] as string;
+    keyPrefix = `${first.text}.${keyToken.text}.`;
+    keyToken = part;
+  }
+
   // As in MLflow, a bare key may itself contain dots: `tags.mlflow.parentRunId` is the tag "mlflow.parentRunId".
   let rawKey = String(keyToken.value);
   while (keyToken.kind !== 'string' && cursor.peek().kind === 'dot' && !cursor.peek().spaced) {
@@ -54,7 +75,7 @@ export function readIdentifier(cursor: TokenCursor, vocabulary: SearchVocabulary
 
   const after = cursor.peek();
   if (!after.spaced && !FOLLOWS_KEY.has(after.kind)) {
-    const example = `${keyToken === first ? '' : `${first.text}.`}\`${intendedKey(cursor.text, keyToken.position)}\``;
+    const example = `${keyPrefix}\`${intendedKey(cursor.text, keyToken.position)}\``;
     throw cursor.error(
       after,
       `unexpected '${after.text.charAt(0)}' after key '${rawKey}': a key containing '.', '-', spaces or other ` +

@@ -18,3 +18,15 @@ export {
   type SearchVocabulary,
   type ValueKind,
 } from './vocabulary.js';
+export {
+  buildTraceSearchQuery,
+  compareColumn,
+  TRACE_SEARCH_MAX_RESULTS_DEFAULT,
+  TRACE_SEARCH_MAX_RESULTS_THRESHOLD,
+  type CompiledClause,
+  type TraceClauseCompiler,
+  type TraceSearchInput,
+  type TraceSearchOptions,
+  type TraceSearchQuery,
+} from './trace-query.js';
+export { TRACE_ORDER_BY_VOCABULARY, TRACE_VOCABULARY, TraceEntity } from './trace-vocabulary.js';

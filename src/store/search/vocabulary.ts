@@ -13,6 +13,8 @@ export const COMPARATORS = [
   '<=',
   'LIKE',
   'ILIKE',
+  // Regular-expression match; no run field accepts it (MLflow allows it for trace fields only).
+  'RLIKE',
   'IN',
   'NOT IN',
   'IS NULL',
@@ -36,6 +38,12 @@ export interface EntityRule {
   readonly keys?: Readonly<Record<string, KeyRule>>;
   /** Alternative spellings of fixed keys, mapped to the canonical key. */
   readonly keyAliases?: Readonly<Record<string, string>>;
+  /**
+   * Keys that open a sub-entity whose own keys follow after another dot, bare or quoted: with
+   * `{ attributes: 'span_attribute' }` on `span`, ``span.attributes.`mlflow.spanType` `` is the key
+   * `mlflow.spanType` of the entity `span_attribute`.
+   */
+  readonly nested?: Readonly<Record<string, string>>;
 }
 
 export interface SearchVocabulary {

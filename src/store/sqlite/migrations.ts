@@ -77,4 +77,57 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX latest_metrics_by_key ON latest_metrics(key, value);
     `,
   },
+  {
+    version: 2,
+    description: 'traces, trace tags and metadata, spans',
+    sql: `
+      -- One row per trace (MLflow's TraceInfo V3), times in ms. trace_key is an internal integer key: OTel trace ids
+      -- are random, so children keyed by the text id would be inserted all over their b-trees; keyed by trace_key
+      -- they are appended, which keeps logging a trace to a few written pages. name = the mlflow.traceName tag, else
+      -- the root span's name; run_id = the mlflow.sourceRun metadata: copies kept for filtering.
+      CREATE TABLE traces (
+        trace_key          INTEGER PRIMARY KEY,
+        trace_id           TEXT    NOT NULL UNIQUE,
+        experiment_id      INTEGER NOT NULL REFERENCES experiments(experiment_id) ON DELETE CASCADE,
+        client_request_id  TEXT,
+        request_time       INTEGER NOT NULL,
+        execution_duration INTEGER,
+        state              TEXT    NOT NULL,
+        request_preview    TEXT,
+        response_preview   TEXT,
+        name               TEXT,
+        run_id             TEXT
+      );
+      CREATE INDEX traces_by_experiment_time ON traces(experiment_id, request_time DESC, trace_id);
+      CREATE INDEX traces_by_run ON traces(run_id, request_time DESC) WHERE run_id IS NOT NULL;
+      CREATE TABLE trace_tags (
+        trace_key INTEGER NOT NULL REFERENCES traces(trace_key) ON DELETE CASCADE,
+        key       TEXT    NOT NULL,
+        value     TEXT    NOT NULL,
+        PRIMARY KEY (trace_key, key)
+      ) WITHOUT ROWID;
+      CREATE TABLE trace_metadata (
+        trace_key INTEGER NOT NULL REFERENCES traces(trace_key) ON DELETE CASCADE,
+        key       TEXT    NOT NULL,
+        value     TEXT    NOT NULL,
+        PRIMARY KEY (trace_key, key)
+      ) WITHOUT ROWID;
+      -- Times in ns since the epoch (64-bit integers, read back as bigint). type = the decoded mlflow.spanType
+      -- attribute. content = the whole span as JSON, ns times as decimal strings. The unique key is also the
+      -- per-trace index; spans_by_trace answers span.name / span.type conditions from the index alone.
+      CREATE TABLE spans (
+        trace_key            INTEGER NOT NULL REFERENCES traces(trace_key) ON DELETE CASCADE,
+        span_id              TEXT    NOT NULL,
+        parent_span_id       TEXT,
+        name                 TEXT    NOT NULL,
+        type                 TEXT,
+        status               TEXT    NOT NULL,
+        start_time_unix_nano INTEGER NOT NULL,
+        end_time_unix_nano   INTEGER,
+        content              TEXT    NOT NULL,
+        UNIQUE (trace_key, span_id)
+      );
+      CREATE INDEX spans_by_trace ON spans(trace_key, name, type);
+    `,
+  },
 ];

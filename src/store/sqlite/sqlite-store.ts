@@ -29,6 +29,9 @@ import { buildRunSearchQuery, encodePageToken } from '../search/run-query.js';
 import { likeToGlob } from '../search/like-pattern.js';
 import { openDatabase } from './open-database.js';
 import { prepareBatch } from './batch.js';
+import { traceTablesFor } from './trace-tables.js';
+import type { TraceRecord } from '../trace-entities.js';
+import type { DeleteTracesInput, SearchTracesInput } from '../tracking-store.js';
 
 export const DEFAULT_EXPERIMENT_ID = '0';
 export const DEFAULT_EXPERIMENT_NAME = 'Default';
@@ -432,6 +435,40 @@ export class SqliteTrackingStore implements TrackingStore {
         { runId },
       );
     }
+  }
+
+  // ---- traces (tables and statements in trace-tables.ts) ----------------------------------------------------
+
+  async logTrace(trace: TraceRecord): Promise<void> {
+    traceTablesFor(this.db).logTrace(trace);
+  }
+
+  /**
+   * Stores many traces in one transaction (all or none), each merged as logTrace does: the fast path for bulk
+   * import. Not part of TrackingStore.
+   */
+  async logTraces(traces: readonly TraceRecord[]): Promise<void> {
+    traceTablesFor(this.db).logTraces(traces);
+  }
+
+  async getTrace(traceId: string): Promise<TraceRecord | null> {
+    return traceTablesFor(this.db).getTrace(traceId);
+  }
+
+  async searchTraces(input: SearchTracesInput): Promise<PagedList<TraceRecord>> {
+    return traceTablesFor(this.db).searchTraces(input);
+  }
+
+  async setTraceTag(traceId: string, key: string, value: string): Promise<void> {
+    traceTablesFor(this.db).setTraceTag(traceId, key, value);
+  }
+
+  async deleteTraceTag(traceId: string, key: string): Promise<void> {
+    traceTablesFor(this.db).deleteTraceTag(traceId, key);
+  }
+
+  async deleteTraces(input: DeleteTracesInput): Promise<number> {
+    return traceTablesFor(this.db).deleteTraces(input);
   }
 
   async close(): Promise<void> {

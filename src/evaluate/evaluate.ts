@@ -48,6 +48,8 @@ export interface EvaluateOptions {
   concurrency?: number;
   /** Batch models: rows per predict() call (default 1024). */
   batchSize?: number;
+  /** Called as the model predicts rows (progress bars). */
+  onProgress?: (progress: { done: number; total: number }) => void;
 }
 
 /** Rows, columns, an EvalTable, or the path of a CSV, JSON or JSONL file. */
@@ -116,6 +118,7 @@ export async function evaluate(
       predictionsName,
       concurrency: options.concurrency ?? 8,
       batchSize: options.batchSize ?? 1024,
+      onProgress: options.onProgress,
     });
     predictionsName = predictions.name;
     if (table.has(predictionsName)) {

@@ -21,6 +21,8 @@ export interface PredictOptions {
   concurrency: number;
   /** Rows per predict() call (batch models). */
   batchSize: number;
+  /** Called as rows are predicted. */
+  onProgress?: ((progress: { done: number; total: number }) => void) | undefined;
 }
 
 export interface Predictions {
@@ -41,13 +43,28 @@ export function isBatchModel(model: unknown): model is BatchModel {
 /** Calls the model on every row and puts its outputs in one shape, whatever the model returned. */
 export async function predict(model: Model, rows: Record<string, CellValue>[], options: PredictOptions): Promise<Predictions> {
   const latencies = new Float64Array(rows.length);
+  let done = 0;
+  const report = (count: number): void => {
+    done += count;
+    try {
+      options.onProgress?.({ done, total: rows.length });
+    } catch {
+      // A progress display must not stop the evaluation.
+    }
+  };
   const outputs = isBatchModel(model)
-    ? await predictInBatches(model, rows, options.batchSize, latencies)
-    : await predictRowByRow(model, rows, options.concurrency, latencies);
+    ? await predictInBatches(model, rows, options.batchSize, latencies, report)
+    : await predictRowByRow(model, rows, options.concurrency, latencies, report);
   return { ...normaliseOutputs(outputs, options.predictionsName), latencies };
 }
 
-async function predictRowByRow(model: RowModel, rows: Record<string, CellValue>[], concurrency: number, latencies: Float64Array): Promise<unknown[]> {
+async function predictRowByRow(
+  model: RowModel,
+  rows: Record<string, CellValue>[],
+  concurrency: number,
+  latencies: Float64Array,
+  report: (count: number) => void,
+): Promise<unknown[]> {
   const limit = pLimit(concurrency);
   try {
     return await Promise.all(
@@ -57,6 +74,7 @@ async function predictRowByRow(model: RowModel, rows: Record<string, CellValue>[
           try {
             const output = await model({ ...row });
             latencies[index] = (performance.now() - start) / 1000;
+            report(1);
             return output;
           } catch (error) {
             throw modelError(error, `row ${index}`, index);
@@ -69,7 +87,13 @@ async function predictRowByRow(model: RowModel, rows: Record<string, CellValue>[
   }
 }
 
-async function predictInBatches(model: BatchModel, rows: Record<string, CellValue>[], batchSize: number, latencies: Float64Array): Promise<unknown[]> {
+async function predictInBatches(
+  model: BatchModel,
+  rows: Record<string, CellValue>[],
+  batchSize: number,
+  latencies: Float64Array,
+  report: (count: number) => void,
+): Promise<unknown[]> {
   const outputs: unknown[] = [];
   for (let start = 0; start < rows.length; start += batchSize) {
     const batch = rows.slice(start, start + batchSize);
@@ -84,6 +108,7 @@ async function predictInBatches(model: BatchModel, rows: Record<string, CellValu
     const perRow = (performance.now() - began) / 1000 / batch.length;
     latencies.fill(perRow, start, start + batch.length);
     outputs.push(...values);
+    report(batch.length);
   }
   return outputs;
 }

@@ -3,6 +3,7 @@ import { EvalflowError } from '../index.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerExperiments, registerRuns } from './commands/runs.js';
+import { registerTraces } from './commands/traces.js';
 import { registerValidate } from './commands/validate.js';
 import { CliError, ExitCode } from './errors.js';
 
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerValidate(program);
   registerRuns(program);
   registerExperiments(program);
+  registerTraces(program);
   registerDoctor(program);
   return program;
 }

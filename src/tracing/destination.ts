@@ -1,6 +1,7 @@
 import { EvalflowError } from '../core/errors.js';
 import { getStore } from '../tracking/client.js';
 import { resolveActiveExperimentId } from '../tracking/experiments.js';
+import { otlpExporterFromEnv } from './exporters/otlp-exporter.js';
 import { StoreTraceExporter } from './exporters/store-exporter.js';
 import { pipeline, type TraceExporter } from './pipeline.js';
 import { setDestinationExperimentId } from './trace-context.js';
@@ -37,6 +38,8 @@ function buildExporters(): TraceExporter[] {
 }
 
 pipeline.setExporterFactory(buildExporters);
+// OTLP export turns on by itself when OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT is set.
+registerDefaultExporter(otlpExporterFromEnv);
 
 /** Where finished traces go: the store (default), another experiment, extra exporters. */
 export function setDestination(next: TraceDestination): void {

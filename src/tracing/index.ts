@@ -20,6 +20,7 @@ export { getTrace, searchTraces, searchTracesPage, setTraceTag, deleteTraceTag, 
 export { tracingContext, type TracingContextOptions } from './trace-context.js';
 export { EvalflowSpanProcessor } from './processor.js';
 export { StoreTraceExporter } from './exporters/store-exporter.js';
+export { OtlpTraceExporter, otlpExporterFromEnv, traceToReadableSpans, type OtlpTraceExporterOptions } from './exporters/otlp-exporter.js';
 export type { TraceExporter } from './pipeline.js';
 export type { SpanProcessorFn } from './finish-trace.js';
 export type { TraceDestination } from './destination.js';

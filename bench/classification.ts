@@ -32,6 +32,7 @@ import {
   regressorMetrics,
   rocCurve,
 } from '../metrics/index.js';
+import { uniform } from './harness.js';
 
 /** Timings of one workload, in milliseconds. */
 export interface BenchTiming {
@@ -57,16 +58,6 @@ export interface ClassificationBenchResult {
   regressor: BenchTiming;
 }
 
-/** Deterministic uniform numbers in [0, 1) (mulberry32). */
-function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function time(repeats: number, fn: () => unknown): BenchTiming {
   let firstMs = 0;

@@ -5,18 +5,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { binaryClassifierMetrics } from '../metrics/index.js';
 import { closeStores, evaluate, setTrackingUri } from '../src/index.js';
-import type { BenchResult } from './harness.js';
+import { uniform, type BenchResult } from './harness.js';
 
-/** Deterministic uniform numbers in [0, 1) (mulberry32). */
-function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * evaluate() of a binary classifier with probabilities on 1M rows (a static dataset held as columns), with and

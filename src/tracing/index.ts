@@ -18,6 +18,8 @@ export {
 } from './span-api.js';
 export { getTrace, searchTraces, searchTracesPage, setTraceTag, deleteTraceTag, type SearchTracesOptions } from './read.js';
 export { tracingContext, type TracingContextOptions } from './trace-context.js';
+export { getTracingContextHeaders, withTracingContextFromHeaders, type TracingHeaders } from './distributed.js';
+export { addTrace, type AddTraceInput, type TraceJson } from './add-trace.js';
 export { EvalflowSpanProcessor } from './processor.js';
 export { StoreTraceExporter } from './exporters/store-exporter.js';
 export { OtlpTraceExporter, otlpExporterFromEnv, traceToReadableSpans, type OtlpTraceExporterOptions } from './exporters/otlp-exporter.js';

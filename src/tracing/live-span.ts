@@ -1,8 +1,9 @@
 import { SpanStatusCode as OtelStatusCode, type Span as OtelSpan } from '@opentelemetry/api';
 import { SpanAttributeKey, type SpanRecord, type SpanStatusCode } from '../store/trace-entities.js';
 import { hrTimeToNanos, nanosToHrTime } from './ids.js';
-import { parseJsonAttribute, toJsonString } from './json-safe.js';
-import { SpanType, type SpanTypeName } from './span-type.js';
+import { toJsonString } from './json-safe.js';
+import { SpanRecordView } from './span-view.js';
+import type { SpanTypeName } from './span-type.js';
 
 export type SpanStatusInput = SpanStatusCode | 'OK' | 'ERROR' | 'UNSET';
 
@@ -25,8 +26,7 @@ export interface EndSpanOptions {
  * is open, also written to the OpenTelemetry span, so other OTel processors see it too. After the span ends the
  * record stays editable: span processors (redaction) change it before export.
  */
-export class LiveSpan {
-  readonly record: SpanRecord;
+export class LiveSpan extends SpanRecordView {
   private readonly otelSpan: OtelSpan | undefined;
   private open: boolean;
   /**
@@ -36,50 +36,9 @@ export class LiveSpan {
   closeWithTrace: (() => void) | undefined;
 
   constructor(record: SpanRecord, otelSpan?: OtelSpan) {
-    this.record = record;
+    super(record);
     this.otelSpan = otelSpan;
     this.open = otelSpan !== undefined && record.endTimeUnixNano === null;
-  }
-
-  get traceId(): string {
-    return this.record.traceId;
-  }
-
-  get spanId(): string {
-    return this.record.spanId;
-  }
-
-  get parentId(): string | null {
-    return this.record.parentSpanId;
-  }
-
-  get name(): string {
-    return this.record.name;
-  }
-
-  get spanType(): SpanTypeName {
-    const value = parseJsonAttribute(this.record.attributes[SpanAttributeKey.SPAN_TYPE]);
-    return typeof value === 'string' ? value : SpanType.UNKNOWN;
-  }
-
-  get inputs(): unknown {
-    return parseJsonAttribute(this.record.attributes[SpanAttributeKey.INPUTS]);
-  }
-
-  get outputs(): unknown {
-    return parseJsonAttribute(this.record.attributes[SpanAttributeKey.OUTPUTS]);
-  }
-
-  get status(): { code: SpanStatusCode; message: string } {
-    return this.record.status;
-  }
-
-  get startTimeNs(): bigint {
-    return this.record.startTimeUnixNano;
-  }
-
-  get endTimeNs(): bigint | null {
-    return this.record.endTimeUnixNano;
   }
 
   get isOpen(): boolean {
@@ -91,18 +50,6 @@ export class LiveSpan {
     return this.otelSpan;
   }
 
-  /** The attributes, JSON-decoded. */
-  get attributes(): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(this.record.attributes).map(([k, v]) => [k, parseJsonAttribute(v)]));
-  }
-
-  getAttribute(key: string): unknown {
-    return parseJsonAttribute(this.record.attributes[key]);
-  }
-
-  get events(): SpanRecord['events'] {
-    return this.record.events;
-  }
 
   setInputs(inputs: unknown): this {
     return this.setAttribute(SpanAttributeKey.INPUTS, inputs);

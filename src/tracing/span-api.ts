@@ -118,6 +118,11 @@ export function startRecordedSpan(options: SpanOptions, parentContext: Context):
       options.startTimeNs === undefined ? {} : { startTime: nanosToHrTime(options.startTimeNs) },
       parentContext,
     );
+    if (!otelSpan.isRecording()) {
+      // Not sampled (a caller's traceparent with flags 00): run untraced, as OpenTelemetry does.
+      otelSpan.end();
+      return undefined;
+    }
     const live = pipeline.buffer.span(otelSpan.spanContext().spanId);
     if (!live) {
       // The provider does not run evalflow's processor (a user's provider without it): nothing would be exported.

@@ -1,56 +1,13 @@
 import type { SpanRecord, TraceInfoRecord, TraceRecord } from '../store/trace-entities.js';
-import { SpanAttributeKey } from '../store/trace-entities.js';
 import { hexToBase64, otelTraceIdOf } from './ids.js';
-import { parseJsonAttribute } from './json-safe.js';
-import { SpanType, type SpanTypeName } from './span-type.js';
+import type { SpanTypeName } from './span-type.js';
+import { SpanRecordView } from './span-view.js';
 
 /** A finished span (mirrors MLflow's `Span`): decoded accessors over the stored record. */
-export class Span {
-  constructor(readonly record: SpanRecord) {}
-
-  get traceId(): string {
-    return this.record.traceId;
-  }
-  get spanId(): string {
-    return this.record.spanId;
-  }
-  get parentId(): string | null {
-    return this.record.parentSpanId;
-  }
-  get name(): string {
-    return this.record.name;
-  }
-  get spanType(): SpanTypeName {
-    const value = parseJsonAttribute(this.record.attributes[SpanAttributeKey.SPAN_TYPE]);
-    return typeof value === 'string' ? value : SpanType.UNKNOWN;
-  }
-  get inputs(): unknown {
-    return parseJsonAttribute(this.record.attributes[SpanAttributeKey.INPUTS]);
-  }
-  get outputs(): unknown {
-    return parseJsonAttribute(this.record.attributes[SpanAttributeKey.OUTPUTS]);
-  }
-  get attributes(): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(this.record.attributes).map(([k, v]) => [k, parseJsonAttribute(v)]));
-  }
-  getAttribute(key: string): unknown {
-    return parseJsonAttribute(this.record.attributes[key]);
-  }
-  get status(): SpanRecord['status'] {
-    return this.record.status;
-  }
-  get startTimeNs(): bigint {
-    return this.record.startTimeUnixNano;
-  }
-  get endTimeNs(): bigint | null {
-    return this.record.endTimeUnixNano;
-  }
+export class Span extends SpanRecordView {
   /** Duration in milliseconds, or null for a span that had not ended. */
   get durationMs(): number | null {
     return this.record.endTimeUnixNano === null ? null : Number(this.record.endTimeUnixNano - this.record.startTimeUnixNano) / 1e6;
-  }
-  get events(): SpanRecord['events'] {
-    return this.record.events;
   }
 
   /** MLflow's span JSON: ids as base64 of their bytes, times in nanoseconds, attributes as stored (JSON text). */

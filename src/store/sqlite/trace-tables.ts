@@ -300,22 +300,26 @@ export class SqliteTraceTables {
       return;
     }
 
-    // The other half of a distributed trace (or a re-export): one trace covering both.
+    // The other half of a distributed trace (or a re-export): one trace covering both. The half holding the real
+    // root span (no parent) owns the trace name, the previews and the client request id; the other half only fills
+    // them in while they are missing.
     const traceKey = existing.trace_key;
-    this.writeChildren(traceKey, trace);
+    const ownsRoot = trace.data.spans.some((span) => span.parentSpanId === null);
+    this.writeChildren(traceKey, trace, ownsRoot);
     const requestTime = Math.min(existing.request_time, info.requestTime);
     const ends = [
       existing.execution_duration === null ? null : existing.request_time + existing.execution_duration,
       info.executionDuration === null ? null : info.requestTime + info.executionDuration,
     ].filter((end): end is number => end !== null);
     const executionDuration = ends.length === 0 ? null : Math.max(...ends) - requestTime;
+    const prefer = <T>(stored: T | null, incoming: T | null): T | null => (ownsRoot ? (incoming ?? stored) : (stored ?? incoming));
     s.mergeTrace.run(
-      existing.client_request_id ?? info.clientRequestId,
+      prefer(existing.client_request_id, info.clientRequestId),
       requestTime,
       executionDuration,
       mergeState(existing.state, info.state),
-      existing.request_preview ?? info.requestPreview,
-      existing.response_preview ?? info.responsePreview,
+      prefer(existing.request_preview, info.requestPreview),
+      prefer(existing.response_preview, info.responsePreview),
       (s.selectTag.get(traceKey, TraceTagKey.TRACE_NAME) as string | undefined) ??
         (s.rootSpanName.get(traceKey) as string | undefined) ??
         null,
@@ -325,7 +329,7 @@ export class SqliteTraceTables {
   }
 
   /** Spans (upserted by span id), tags (new values win) and metadata (stored keys kept) of a stored trace. */
-  private writeChildren(traceKey: number, trace: TraceRecord): void {
+  private writeChildren(traceKey: number, trace: TraceRecord, ownsRoot = true): void {
     const s = this.statements;
     const { tags, traceMetadata } = trace.info;
     for (const span of trace.data.spans) {
@@ -341,7 +345,11 @@ export class SqliteTraceTables {
         encodeSpan(span),
       );
     }
-    for (const key in tags) s.upsertTag.run(traceKey, key, requireString(trace, 'tag', key, tags[key]));
+    for (const key in tags) {
+      const value = requireString(trace, 'tag', key, tags[key]);
+      if (!ownsRoot && key === TraceTagKey.TRACE_NAME && s.selectTag.get(traceKey, key) !== undefined) continue;
+      s.upsertTag.run(traceKey, key, value);
+    }
     for (const key in traceMetadata) {
       s.insertMetadata.run(traceKey, key, requireString(trace, 'metadata', key, traceMetadata[key]));
     }

@@ -1,0 +1,36 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import OpenAI from 'openai';
+import { flushTraces, setTrackingUri, tracing } from '../src/index.js';
+import { tracedOpenAI } from '../src/integrations/openai/index.js';
+const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/openai-server.ts', '--serve', '--watch-stdin'], { stdio: ['pipe', 'pipe', 'inherit'] });
+const line = await new Promise<string>((r) => createInterface({ input: child.stdout! }).once('line', r));
+const { baseURL } = JSON.parse(line);
+const client = new OpenAI({ baseURL, apiKey: 'sk', maxRetries: 0 });
+const traced = tracedOpenAI(new OpenAI({ baseURL, apiKey: 'sk', maxRetries: 0 }));
+const req = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'hi' }] };
+async function run(label: string, fn: () => Promise<unknown>, n = 500) {
+  for (let i = 0; i < 100; i++) await fn();
+  await flushTraces();
+  const t = performance.now();
+  for (let i = 0; i < n; i++) await fn();
+  await flushTraces();
+  console.log(label, (((performance.now() - t) * 1000) / n).toFixed(0), 'µs');
+}
+tracing.setDestination({ store: false, exporters: [{ name: 'x', export: async () => {} }] });
+await run('plain', () => client.chat.completions.create(req));
+await run('traced-discard', () => traced.chat.completions.create(req));
+await run('plain', () => client.chat.completions.create(req));
+await run('traced-discard', () => traced.chat.completions.create(req));
+setTrackingUri(await mkdtemp(join(tmpdir(), 'probe-')));
+tracing.setDestination({});
+await run('traced-store', () => traced.chat.completions.create(req));
+await run('plain', () => client.chat.completions.create(req));
+await run('traced-store', () => traced.chat.completions.create(req));
+tracing.disable();
+await run('traced-disabled', () => traced.chat.completions.create(req));
+child.kill();
+process.exit(0);

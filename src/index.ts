@@ -111,3 +111,6 @@ export type {
 export * from './tracing/index.js';
 export type { TraceRecord, TraceInfoRecord, SpanRecord, TraceState } from './store/trace-entities.js';
 export { SpanAttributeKey, TraceMetadataKey, TraceTagKey } from './store/trace-entities.js';
+
+// Feedback
+export * from './assessments/index.js';

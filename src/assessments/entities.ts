@@ -1,6 +1,6 @@
 import { EvalflowError } from '../core/errors.js';
 import type { AssessmentRecord, AssessmentSourceType } from '../store/assessment-entities.js';
-import { AssessmentError } from './assessment-error.js';
+import { AssessmentError, type AssessmentErrorInput } from './assessment-error.js';
 import { AssessmentSource, type AssessmentSourceInit } from './source.js';
 
 export type FeedbackPrimitive = number | string | boolean;
@@ -12,7 +12,8 @@ interface CommonInit {
   source?: AssessmentSource | AssessmentSourceInit;
   traceId?: string | null;
   spanId?: string | null;
-  metadata?: Record<string, unknown>;
+  /** String keys; values other than strings are stored as JSON text. A Map works too. */
+  metadata?: Record<string, unknown> | Map<string, unknown>;
   createTimeMs?: number;
   lastUpdateTimeMs?: number;
   assessmentId?: string | null;
@@ -20,7 +21,8 @@ interface CommonInit {
 
 export interface FeedbackInit extends CommonInit {
   value?: FeedbackValue | null;
-  error?: AssessmentError | Error | { errorCode: string; errorMessage?: string | null; stackTrace?: string | null } | null;
+  /** An AssessmentError, an exception, its fields, or a message (code ASSESSMENT_ERROR). */
+  error?: AssessmentErrorInput | null;
   rationale?: string | null;
   overrides?: string | null;
   valid?: boolean;
@@ -46,17 +48,22 @@ export abstract class Assessment {
 
   protected constructor(init: CommonInit, name: string, defaultSource: AssessmentSourceType) {
     if (typeof name !== 'string' || name.trim() === '') {
-      throw EvalflowError.invalid(`An assessment name must be a non-empty string (got ${JSON.stringify(name)}).`);
+      throw EvalflowError.invalid(`An assessment name must be a non-empty string (got ${JSON.stringify(name) ?? String(name)}).`);
     }
     const now = Date.now();
-    this.assessmentId = init.assessmentId ?? null;
-    this.traceId = init.traceId ?? null;
-    this.spanId = init.spanId ?? null;
+    this.assessmentId = optionalString(init.assessmentId, 'assessmentId', name);
+    this.traceId = optionalString(init.traceId, 'traceId', name);
+    this.spanId = optionalString(init.spanId, 'spanId', name);
     this.name = name;
     this.source = AssessmentSource.from(init.source, defaultSource);
-    this.createTimeMs = init.createTimeMs ?? now;
-    this.lastUpdateTimeMs = init.lastUpdateTimeMs ?? this.createTimeMs;
+    this.createTimeMs = optionalTime(init.createTimeMs, 'createTimeMs', name) ?? now;
+    this.lastUpdateTimeMs = optionalTime(init.lastUpdateTimeMs, 'lastUpdateTimeMs', name) ?? this.createTimeMs;
     this.metadata = normaliseMetadata(init.metadata);
+  }
+
+  /** The run that produced this assessment: `metadata["mlflow.assessment.sourceRunId"]`, not on the wire. */
+  get runId(): string | null {
+    return this.metadata[AssessmentMetadataKey.SOURCE_RUN_ID] ?? null;
   }
 
   abstract toRecord(): AssessmentRecord;
@@ -93,18 +100,20 @@ export class Feedback extends Assessment {
   readonly valid: boolean;
 
   constructor(init: FeedbackInit = {}) {
+    if (init === null || typeof init !== 'object') throw EvalflowError.invalid('new Feedback() takes an object: { name?, value?, error?, source?, rationale?, metadata? }.');
     super(init, init.name ?? 'feedback', 'CODE');
     const hasValue = init.value !== undefined && init.value !== null;
-    if (!hasValue && !init.error) {
-      throw EvalflowError.invalid(`Either value or error must be provided for feedback "${this.name}".`);
+    const hasError = init.error !== undefined && init.error !== null;
+    if (!hasValue && !hasError) {
+      throw EvalflowError.invalid(`Either value or error must be provided. Feedback "${this.name}" has neither.`);
     }
     this.value = hasValue ? checkFeedbackValue(init.value, this.name) : null;
-    this.error = init.error ? (init.error instanceof AssessmentError ? init.error : init.error instanceof Error ? AssessmentError.fromError(init.error) : new AssessmentError(init.error)) : null;
-    if (init.rationale !== undefined && init.rationale !== null && typeof init.rationale !== 'string') {
-      throw EvalflowError.invalid(`The rationale of feedback "${this.name}" must be a string.`);
+    this.error = hasError ? AssessmentError.from(init.error as AssessmentErrorInput) : null;
+    this.rationale = optionalString(init.rationale, 'rationale', this.name);
+    this.overrides = optionalString(init.overrides, 'overrides', this.name);
+    if (init.valid !== undefined && typeof init.valid !== 'boolean') {
+      throw EvalflowError.invalid(`The valid flag of feedback "${this.name}" must be a boolean.`);
     }
-    this.rationale = init.rationale ?? null;
-    this.overrides = init.overrides ?? null;
     this.valid = init.valid ?? true;
   }
 
@@ -146,14 +155,9 @@ export class Expectation extends Assessment {
   readonly value: unknown;
 
   constructor(init: ExpectationInit) {
-    super(init, init?.name, 'HUMAN');
-    if (init.value === undefined) throw EvalflowError.invalid(`Expectation "${this.name}" needs a value.`);
-    try {
-      JSON.stringify(init.value);
-    } catch (error) {
-      throw EvalflowError.invalid(`The value of expectation "${this.name}" is not JSON-serialisable: ${(error as Error).message}`);
-    }
-    this.value = init.value;
+    if (init === null || typeof init !== 'object') throw EvalflowError.invalid('new Expectation() takes an object: { name, value, source?, metadata? }.');
+    super(init, init.name, 'HUMAN');
+    this.value = checkExpectationValue(init.value, this.name);
   }
 
   toRecord(): AssessmentRecord {
@@ -209,49 +213,111 @@ export function assessmentFromRecord(record: AssessmentRecord): Feedback | Expec
 
 /** Reads MLflow's wire JSON (the shape `toJSON` writes, as the REST API returns it). */
 export function assessmentFromJSON(json: unknown): Feedback | Expectation {
-  if (json === null || typeof json !== 'object') throw EvalflowError.invalid('An assessment JSON must be an object.');
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw EvalflowError.invalid('An assessment JSON must be an object.');
   const j = json as Record<string, unknown>;
   const source = j.source as { source_type?: string; source_id?: string } | undefined;
-  const time = (value: unknown): number | undefined => (typeof value === 'string' ? Date.parse(value) : typeof value === 'number' ? value : undefined);
+  const createTimeMs = wireTime(j.create_time, 'create_time');
+  const lastUpdateTimeMs = wireTime(j.last_update_time, 'last_update_time');
   const common = {
     ...(typeof j.assessment_id === 'string' && { assessmentId: j.assessment_id }),
     ...(typeof j.trace_id === 'string' && { traceId: j.trace_id }),
-    ...(typeof j.span_id === 'string' && { spanId: j.span_id }),
+    ...(typeof j.span_id === 'string' && j.span_id !== '' && { spanId: j.span_id }),
     ...(source && { source: { sourceType: source.source_type ?? 'SOURCE_TYPE_UNSPECIFIED', ...(source.source_id !== undefined && { sourceId: source.source_id }) } }),
-    ...(time(j.create_time) !== undefined && { createTimeMs: time(j.create_time) }),
-    ...(time(j.last_update_time) !== undefined && { lastUpdateTimeMs: time(j.last_update_time) }),
-    ...(j.metadata !== undefined && { metadata: j.metadata as Record<string, unknown> }),
+    ...(createTimeMs !== undefined && { createTimeMs }),
+    ...(lastUpdateTimeMs !== undefined && { lastUpdateTimeMs }),
+    ...(j.metadata !== undefined && j.metadata !== null && { metadata: j.metadata as Record<string, unknown> }),
   };
   const name = typeof j.assessment_name === 'string' ? j.assessment_name : undefined;
-  if (j.feedback !== undefined) {
-    const feedback = j.feedback as { value?: FeedbackValue; error?: { error_code: string; error_message?: string; stack_trace?: string } };
+  const hasFeedback = j.feedback !== undefined && j.feedback !== null;
+  const hasExpectation = j.expectation !== undefined && j.expectation !== null;
+  if (hasFeedback && hasExpectation) throw EvalflowError.invalid('Exactly one of expectation or feedback should be specified.');
+  // The deprecated top-level `error` is copied into feedback.error.
+  const topLevelError = j.error !== undefined && j.error !== null ? wireError(j.error) : undefined;
+  if (hasFeedback) {
+    const feedback = j.feedback as { value?: FeedbackValue; error?: unknown };
+    const error = feedback.error !== undefined && feedback.error !== null ? wireError(feedback.error) : topLevelError;
     return new Feedback({
       ...common,
       ...(name !== undefined && { name }),
       ...(feedback.value !== undefined && { value: feedback.value }),
-      ...(feedback.error && {
-        error: new AssessmentError({ errorCode: feedback.error.error_code, errorMessage: feedback.error.error_message ?? null, stackTrace: feedback.error.stack_trace ?? null }),
-      }),
+      ...(error && { error }),
       ...(typeof j.rationale === 'string' && { rationale: j.rationale }),
-      ...(typeof j.overrides === 'string' && { overrides: j.overrides }),
+      ...(typeof j.overrides === 'string' && j.overrides !== '' && { overrides: j.overrides }),
       valid: j.valid !== false,
     });
   }
-  if (j.expectation !== undefined) {
+  if (hasExpectation) {
+    if (topLevelError) throw EvalflowError.invalid('An expectation cannot have an error.');
     const expectation = j.expectation as { value?: unknown; serialized_value?: { serialization_format?: string; value?: string } };
     let value = expectation.value;
     if (expectation.serialized_value) {
       if (expectation.serialized_value.serialization_format !== 'JSON_FORMAT') {
         throw EvalflowError.invalid(`Unknown expectation serialization format: ${String(expectation.serialized_value.serialization_format)}.`);
       }
-      value = JSON.parse(expectation.serialized_value.value ?? 'null');
+      try {
+        value = JSON.parse(expectation.serialized_value.value ?? 'null');
+      } catch (error) {
+        throw EvalflowError.invalid(`The serialized value of expectation "${name ?? ''}" is not valid JSON: ${(error as Error).message}`);
+      }
     }
     return new Expectation({ ...common, name: name ?? 'expectation', value });
   }
   throw EvalflowError.invalid('Unknown assessment type: the JSON has neither "feedback" nor "expectation".');
 }
 
-function checkFeedbackValue(value: unknown, name: string): FeedbackValue {
+function wireTime(value: unknown, field: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const ms = typeof value === 'string' ? Date.parse(value) : typeof value === 'number' ? value : Number.NaN;
+  if (!Number.isFinite(ms)) throw EvalflowError.invalid(`Invalid assessment ${field} ${JSON.stringify(value)}: expected an RFC 3339 time.`);
+  return ms;
+}
+
+function wireError(value: unknown): AssessmentError {
+  if (value === null || typeof value !== 'object') throw EvalflowError.invalid('An assessment error must be an object with error_code.');
+  const e = value as { error_code?: unknown; error_message?: unknown; stack_trace?: unknown };
+  return new AssessmentError({
+    errorCode: e.error_code as string,
+    errorMessage: (e.error_message as string | undefined) ?? null,
+    stackTrace: (e.stack_trace as string | undefined) ?? null,
+  });
+}
+
+/** Metadata keys MLflow uses on assessments. */
+export const AssessmentMetadataKey = {
+  SOURCE_RUN_ID: 'mlflow.assessment.sourceRunId',
+  SCORER_TRACE_ID: 'mlflow.assessment.scorerTraceId',
+  JUDGE_COST: 'mlflow.assessment.judgeCost',
+} as const;
+
+function optionalString(value: unknown, field: string, name: string): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string') throw EvalflowError.invalid(`The ${field} of assessment "${name}" must be a string (got ${typeof value}).`);
+  return value;
+}
+
+function optionalTime(value: unknown, field: string, name: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw EvalflowError.invalid(`The ${field} of assessment "${name}" must be ms since the epoch (got ${String(value)}).`);
+  }
+  return value;
+}
+
+/** An expectation value: any JSON value but null, copied through JSON (what is stored is what the entity holds). */
+export function checkExpectationValue(value: unknown, name: string): unknown {
+  if (value === undefined || value === null) throw EvalflowError.invalid(`The value field must be specified for expectation "${name}".`);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (error) {
+    throw EvalflowError.invalid(`The value of expectation "${name}" is not JSON-serialisable: ${(error as Error).message}`);
+  }
+  if (text === undefined) throw EvalflowError.invalid(`The value of expectation "${name}" is not JSON-serialisable (got ${typeof value}).`);
+  return JSON.parse(text) as unknown;
+}
+
+/** A feedback value, or INVALID_PARAMETER_VALUE naming what is wrong. */
+export function checkFeedbackValue(value: unknown, name: string): FeedbackValue {
   const isPrimitive = (v: unknown): v is FeedbackPrimitive =>
     typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
   if (isPrimitive(value)) return value;
@@ -265,18 +331,34 @@ function checkFeedbackValue(value: unknown, name: string): FeedbackValue {
   );
 }
 
-function normaliseMetadata(metadata: unknown): Record<string, string> {
+/**
+ * Metadata as a string map: a plain object or a Map with string keys; string values kept, others as JSON text
+ * (`true`, `0.8`, `{"a":1}`), undefined values left out.
+ */
+export function normaliseMetadata(metadata: unknown): Record<string, string> {
   if (metadata === undefined || metadata === null) return {};
-  if (metadata instanceof Map) {
-    const record: Record<string, string> = {};
-    for (const [key, value] of metadata) {
-      if (typeof key !== 'string') throw EvalflowError.invalid(`Assessment metadata keys must be strings (got ${typeof key}).`);
-      record[key] = String(value);
+  const entries: [unknown, unknown][] = [];
+  if (metadata instanceof Map) entries.push(...metadata.entries());
+  else if (typeof metadata === 'object' && !Array.isArray(metadata)) entries.push(...Object.entries(metadata));
+  else throw EvalflowError.invalid('Assessment metadata must be an object of string keys and values.');
+  const record: Record<string, string> = {};
+  for (const [key, value] of entries) {
+    if (typeof key !== 'string') {
+      throw EvalflowError.invalid(`Assessment metadata keys must be strings (got the ${typeof key} key ${String(key)}).`);
     }
-    return record;
+    if (value === undefined) continue;
+    record[key] = metadataText(value);
   }
-  if (typeof metadata !== 'object' || Array.isArray(metadata)) {
-    throw EvalflowError.invalid('Assessment metadata must be an object of string keys and values.');
+  return record;
+}
+
+function metadataText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    const text = JSON.stringify(value);
+    if (text !== undefined) return text;
+  } catch {
+    // bigint, cycles: fall back to String
   }
-  return Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+  return String(value);
 }

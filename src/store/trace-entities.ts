@@ -1,3 +1,5 @@
+import type { AssessmentRecord } from './assessment-entities.js';
+
 /**
  * Traces as the store keeps them, mirroring MLflow's `TraceInfo` (V3) and OTel-shaped spans. The tracing layer
  * builds these; `src/tracing` adds the behaviour (JSON wire form, span accessors) on top.
@@ -25,6 +27,11 @@ export interface TraceInfoRecord {
   traceMetadata: Record<string, string>;
   /** Mutable tags (`mlflow.traceName`, user tags). */
   tags: Record<string, string>;
+  /**
+   * Feedback and expectations on the trace, valid or overridden, by create time. A stored trace read back always
+   * has the list; on a trace being logged it holds the assessments logged while the trace was open.
+   */
+  assessments?: AssessmentRecord[];
 }
 
 export interface SpanEventRecord {

@@ -1,4 +1,5 @@
 import type { Experiment, Metric, Param, Run, RunInfo, RunStatus, RunTag, ViewType } from './entities.js';
+import type { AssessmentChanges, AssessmentRecord, NewAssessment } from './assessment-entities.js';
 import type { TraceRecord } from './trace-entities.js';
 
 export interface CreateRunInput {
@@ -59,6 +60,16 @@ export interface DeleteTracesInput {
   maxTimestampMillis?: number;
 }
 
+/** The changes of updateAssessment, and which kind of value they carry when the caller knows it. */
+export interface AssessmentUpdate extends AssessmentChanges {
+  /**
+   * The kind the new value is for (an update built from a Feedback or Expectation entity knows it). A value for
+   * the other kind is INVALID_PARAMETER_VALUE: `Cannot update expectation value on a Feedback assessment.` (and the
+   * reverse). An `error` is always a feedback value.
+   */
+  kind?: 'feedback' | 'expectation';
+}
+
 export interface PagedList<T> {
   items: T[];
   nextPageToken: string | null;
@@ -107,8 +118,31 @@ export interface TrackingStore {
   searchTraces(input: SearchTracesInput): Promise<PagedList<TraceRecord>>;
   setTraceTag(traceId: string, key: string, value: string): Promise<void>;
   deleteTraceTag(traceId: string, key: string): Promise<void>;
-  /** Returns how many traces were deleted. */
+  /** Returns how many traces were deleted (their assessments go with them). */
   deleteTraces(input: DeleteTracesInput): Promise<number>;
+
+  // Assessments (feedback and expectations on traces). Every method is one transaction. A trace or assessment
+  // that does not exist is RESOURCE_DOES_NOT_EXIST (`Assessment with ID '{a}' not found for trace '{t}'`).
+  // getTrace and searchTraces return every assessment of a trace (valid or not, by create time) in info.assessments;
+  // logTrace also stores the info.assessments that come with the trace.
+
+  /** Stores a new assessment with a new id (`a-` + 32 hex) and times; `overrides` invalidates that feedback. */
+  createAssessment(input: NewAssessment): Promise<AssessmentRecord>;
+  getAssessment(traceId: string, assessmentId: string): Promise<AssessmentRecord>;
+  /**
+   * Edits in place: name, rationale, metadata (merged, incoming keys win), the feedback value and error (replaced
+   * together) or the expectation value; the last update time becomes now. Source, span, create time, overrides
+   * and valid never change.
+   */
+  updateAssessment(traceId: string, assessmentId: string, changes: AssessmentUpdate): Promise<AssessmentRecord>;
+  /**
+   * Stores `replacement` (a feedback) with `overrides` = assessmentId and valid = true, and sets the original's
+   * valid = false, leaving it otherwise untouched. The original must be a feedback on that trace:
+   * `The assessment with ID {a} is not a feedback assessment.`
+   */
+  overrideFeedback(traceId: string, assessmentId: string, replacement: NewAssessment): Promise<AssessmentRecord>;
+  /** Hard delete; a missing one is a no-op. If it overrode X, X is valid again (unless another override of X remains). */
+  deleteAssessment(traceId: string, assessmentId: string): Promise<void>;
 
   close(): Promise<void>;
 }

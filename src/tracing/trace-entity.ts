@@ -1,4 +1,5 @@
 import type { SpanRecord, TraceInfoRecord, TraceRecord } from '../store/trace-entities.js';
+import { assessmentFromRecord } from '../assessments/entities.js';
 import { hexToBase64, otelTraceIdOf } from './ids.js';
 import type { SpanTypeName } from './span-type.js';
 import { SpanRecordView } from './span-view.js';
@@ -72,7 +73,7 @@ export class Trace {
         state: i.state,
         trace_metadata: i.traceMetadata,
         tags: i.tags,
-        assessments: [],
+        assessments: (i.assessments ?? []).map((a) => assessmentFromRecord(a).toJSON()),
       },
       data: { spans: this.data.spans.map((span) => span.toJSON()) },
     };

@@ -130,4 +130,37 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX spans_by_trace ON spans(trace_key, name, type);
     `,
   },
+  {
+    version: 3,
+    description: 'assessments (feedback and expectations on traces)',
+    sql: `
+      -- One row per assessment (MLflow's Assessment), times in ms. value = the value as JSON text (NULL for a feedback
+      -- that has only an error); value_text = the text trace filters compare (feedback.<name> = 'yes'): a string value
+      -- as it is, any other value as its JSON text (true, 0.8). error = {"error_code", "error_message", "stack_trace"}
+      -- as JSON; metadata = a JSON object of strings. overrides = the id of the feedback this one supersedes; valid = 0
+      -- once another feedback overrides this one. Assessments go with their trace (ON DELETE CASCADE).
+      CREATE TABLE assessments (
+        assessment_id    TEXT    PRIMARY KEY,
+        trace_key        INTEGER NOT NULL REFERENCES traces(trace_key) ON DELETE CASCADE,
+        span_id          TEXT,
+        name             TEXT    NOT NULL,
+        kind             TEXT    NOT NULL CHECK (kind IN ('feedback', 'expectation')),
+        source_type      TEXT    NOT NULL,
+        source_id        TEXT    NOT NULL,
+        create_time      INTEGER NOT NULL,
+        last_update_time INTEGER NOT NULL,
+        value            TEXT,
+        value_text       TEXT,
+        error            TEXT,
+        rationale        TEXT,
+        metadata         TEXT    NOT NULL DEFAULT '{}',
+        overrides        TEXT,
+        valid            INTEGER NOT NULL DEFAULT 1 CHECK (valid IN (0, 1))
+      );
+      -- A trace's assessments in create order (getTrace, searchTraces, overrides of one trace).
+      CREATE INDEX assessments_by_trace ON assessments(trace_key, create_time);
+      -- Trace filters: the valid assessments with a name, on one trace (EXISTS) or across traces.
+      CREATE INDEX assessments_by_name ON assessments(name, valid, trace_key);
+    `,
+  },
 ];

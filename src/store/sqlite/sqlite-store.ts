@@ -30,8 +30,10 @@ import { likeToGlob } from '../search/like-pattern.js';
 import { openDatabase } from './open-database.js';
 import { prepareBatch } from './batch.js';
 import { traceTablesFor } from './trace-tables.js';
+import { assessmentTablesFor } from './assessment-tables.js';
 import type { TraceRecord } from '../trace-entities.js';
-import type { DeleteTracesInput, SearchTracesInput } from '../tracking-store.js';
+import type { AssessmentUpdate, DeleteTracesInput, SearchTracesInput } from '../tracking-store.js';
+import type { AssessmentRecord, NewAssessment } from '../assessment-entities.js';
 
 export const DEFAULT_EXPERIMENT_ID = '0';
 export const DEFAULT_EXPERIMENT_NAME = 'Default';
@@ -84,6 +86,8 @@ export class SqliteTrackingStore implements TrackingStore {
     this.artifactRootUri = pathToFileURL(artifactRoot).href;
     this.db = openDatabase(dbPath);
     this.ensureDefaultExperiment(artifactRoot);
+    // Registers the feedback / expectation trace filters on this connection's trace tables.
+    assessmentTablesFor(this.db);
   }
 
   /** The underlying connection, for stores built on this one (traces, assessments) and for tests. */
@@ -440,7 +444,7 @@ export class SqliteTrackingStore implements TrackingStore {
   // ---- traces (tables and statements in trace-tables.ts) ----------------------------------------------------
 
   async logTrace(trace: TraceRecord): Promise<void> {
-    traceTablesFor(this.db).logTrace(trace);
+    this.writeTraces([trace]);
   }
 
   /**
@@ -448,15 +452,41 @@ export class SqliteTrackingStore implements TrackingStore {
    * import. Not part of TrackingStore.
    */
   async logTraces(traces: readonly TraceRecord[]): Promise<void> {
-    traceTablesFor(this.db).logTraces(traces);
+    this.writeTraces(traces);
+  }
+
+  /** Traces and the assessments that came with them (logged while each trace was open), in one transaction. */
+  private writeTraces(traces: readonly TraceRecord[]): void {
+    const traceTables = traceTablesFor(this.db);
+    if (!traces.some((trace) => (trace.info.assessments?.length ?? 0) > 0)) {
+      if (traces.length === 1) traceTables.logTrace(traces[0] as TraceRecord);
+      else traceTables.logTraces(traces);
+      return;
+    }
+    const assessments = assessmentTablesFor(this.db);
+    this.db
+      .transaction(() => {
+        traceTables.logTraces(traces);
+        assessments.writeWithTraces(traces);
+      })
+      .immediate();
   }
 
   async getTrace(traceId: string): Promise<TraceRecord | null> {
-    return traceTablesFor(this.db).getTrace(traceId);
+    // One read transaction: the trace and its assessments from the same snapshot.
+    return this.db.transaction(() => {
+      const trace = traceTablesFor(this.db).getTrace(traceId);
+      if (trace) assessmentTablesFor(this.db).attach([trace]);
+      return trace;
+    })();
   }
 
   async searchTraces(input: SearchTracesInput): Promise<PagedList<TraceRecord>> {
-    return traceTablesFor(this.db).searchTraces(input);
+    return this.db.transaction(() => {
+      const page = traceTablesFor(this.db).searchTraces(input);
+      assessmentTablesFor(this.db).attach(page.items);
+      return page;
+    })();
   }
 
   async setTraceTag(traceId: string, key: string, value: string): Promise<void> {
@@ -469,6 +499,28 @@ export class SqliteTrackingStore implements TrackingStore {
 
   async deleteTraces(input: DeleteTracesInput): Promise<number> {
     return traceTablesFor(this.db).deleteTraces(input);
+  }
+
+  // ---- assessments (tables and statements in assessment-tables.ts) ------------------------------------------
+
+  async createAssessment(input: NewAssessment): Promise<AssessmentRecord> {
+    return assessmentTablesFor(this.db).create(input);
+  }
+
+  async getAssessment(traceId: string, assessmentId: string): Promise<AssessmentRecord> {
+    return assessmentTablesFor(this.db).get(traceId, assessmentId);
+  }
+
+  async updateAssessment(traceId: string, assessmentId: string, changes: AssessmentUpdate): Promise<AssessmentRecord> {
+    return assessmentTablesFor(this.db).update(traceId, assessmentId, changes);
+  }
+
+  async overrideFeedback(traceId: string, assessmentId: string, replacement: NewAssessment): Promise<AssessmentRecord> {
+    return assessmentTablesFor(this.db).override(traceId, assessmentId, replacement);
+  }
+
+  async deleteAssessment(traceId: string, assessmentId: string): Promise<void> {
+    assessmentTablesFor(this.db).delete(traceId, assessmentId);
   }
 
   async close(): Promise<void> {

@@ -155,17 +155,14 @@ describe('a 1M-row binary classifier', () => {
       fraction[i] = (i + 1) / n;
       lift[i] = (tpr[i + 1 < n ? i + 1 : i] as number) / (fraction[i] as number);
     }
-    const start = performance.now();
     const specs = [
       rocCurveSpec([{ fpr, tpr, auc: 0.9 }], { posLabel: 1 }),
       precisionRecallCurveSpec([{ recall, precision, ap: 0.7 }], { posLabel: 1 }),
       liftCurveSpec([{ label: '1', fraction, lift }]),
       confusionMatrixSpec({ labels: ['0', '1'], matrix: [[0.8, 0.2], [0.3, 0.7]] }),
     ];
+    // Speed is measured in bench/evaluate.ts; here only that 1M-point curves render.
     const pngs = await Promise.all(specs.map((s) => renderPng(s)));
-    const ms = performance.now() - start;
     for (const png of pngs) expect([...png.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
-    // The goal is well under 1 s; the bound here only catches a regression of an order of magnitude.
-    expect(ms).toBeLessThan(10_000);
   });
 });

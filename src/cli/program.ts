@@ -3,6 +3,7 @@ import { EvalflowError } from '../index.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerExperiments, registerRuns } from './commands/runs.js';
+import { registerFeedback } from './commands/feedback.js';
 import { registerTraces } from './commands/traces.js';
 import { registerValidate } from './commands/validate.js';
 import { CliError, ExitCode } from './errors.js';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerRuns(program);
   registerExperiments(program);
   registerTraces(program);
+  registerFeedback(program);
   registerDoctor(program);
   return program;
 }

@@ -70,3 +70,42 @@ console.log(getLastActiveTraceId());
     expect(missing.stderr).toContain('No trace with id');
   });
 });
+
+describe('evalflow feedback', () => {
+  it('logs feedback, overrides a judge verdict and lists both, the original marked overridden', async () => {
+    await writeFile(
+      join(dir, 'app.mjs'),
+      `import { trace, flushTraces, getLastActiveTraceId, logFeedback } from ${JSON.stringify(library)};
+await trace(async function answer(q) { return 'Paris'; })('capital of France?');
+await flushTraces();
+const traceId = getLastActiveTraceId();
+const verdict = await logFeedback({ traceId, name: 'correctness', value: 'no', rationale: 'judge was unsure', source: { sourceType: 'LLM_JUDGE', sourceId: 'openai:/gpt-4.1-mini' } });
+console.log(traceId, verdict.assessmentId);
+`,
+    );
+    const app = run(['app.mjs']);
+    expect(app.code, app.stderr).toBe(0);
+    const [traceId, judgeId] = app.stdout.trim().split(' ') as [string, string];
+
+    const override = run([binary, 'feedback', 'override', traceId, judgeId, '--value', 'yes', '--rationale', 'Paris is right', '--source-id', 'ada']);
+    expect(override.code, override.stderr).toBe(0);
+    expect(override.stdout).toContain(`overriding ${judgeId}`);
+
+    const logged = run([binary, 'feedback', 'log', traceId, '--name', 'helpfulness', '--value', '4', '--source-id', 'ada']);
+    expect(logged.code, logged.stderr).toBe(0);
+
+    const list = run([binary, 'feedback', 'list', traceId]);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toMatch(new RegExp(`${judgeId}\\s+correctness\\s+feedback\\s+"no"\\s+LLM_JUDGE:openai:/gpt-4.1-mini\\s+no \\(overridden\\)`));
+    expect(list.stdout).toMatch(new RegExp(`correctness\\s+feedback\\s+"yes"\\s+HUMAN:ada\\s+yes\\s+${judgeId}`));
+    expect(list.stdout).toMatch(/helpfulness\s+feedback\s+4\s+HUMAN:ada\s+yes/);
+
+    const json = JSON.parse(run([binary, 'feedback', 'list', traceId, '--json']).stdout) as { valid?: boolean; overrides?: string }[];
+    expect(json.filter((a) => a.valid === false)).toHaveLength(1);
+
+    const bad = run([binary, 'feedback', 'log', traceId, '--name', 'x', '--value', '1', '--source-type', 'ROBOT']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Invalid assessment source type: ROBOT');
+    expect(run([binary, 'feedback', 'override', traceId, 'a-nope', '--value', '1', '--source-id', 'ada']).code).toBe(2);
+  });
+});

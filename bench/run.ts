@@ -4,6 +4,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fmt, type BenchResult } from './harness.js';
 import { benchEvaluate } from './evaluate.js';
+import { benchOpenAI } from './openai.js';
 import { benchTracing } from './tracing.js';
 import { benchTracking } from './tracking.js';
 
@@ -11,6 +12,7 @@ const suites: [string, () => Promise<BenchResult[]>][] = [
   ['tracking', benchTracking],
   ['evaluate', () => benchEvaluate()],
   ['tracing', benchTracing],
+  ['openai', benchOpenAI],
 ];
 const only = process.argv[2];
 

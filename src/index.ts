@@ -114,3 +114,7 @@ export { SpanAttributeKey, TraceMetadataKey, TraceTagKey } from './store/trace-e
 
 // Feedback
 export * from './assessments/index.js';
+
+// Auto-tracing of LLM clients
+export { autolog, tracedOpenAI } from './integrations/openai/index.js';
+export type { AutologOpenAIOptions, TokenUsage } from './integrations/openai/index.js';

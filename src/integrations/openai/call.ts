@@ -1,0 +1,53 @@
+import { pipeline } from '../../tracing/pipeline.js';
+import type { LiveSpan, SpanEventInput } from '../../tracing/live-span.js';
+import { SpanAttributeKey } from '../../store/trace-entities.js';
+import { recordableError, redact } from './secrets.js';
+import type { TokenUsage } from './usage.js';
+
+export interface CallResult {
+  outputs?: unknown;
+  usage?: TokenUsage | undefined;
+  /** An error thrown or rejected by the client: status ERROR and an `exception` event. */
+  error?: unknown;
+  /** An error the stream reported without throwing (a failed response): status ERROR with this message. */
+  errorMessage?: string | undefined;
+  event?: SpanEventInput | undefined;
+}
+
+/** The span of one OpenAI call: ended exactly once, whichever of response, error, stream end or trace end comes first. */
+export class OpenAICall {
+  private done = false;
+
+  constructor(
+    readonly span: LiveSpan,
+    private readonly secrets: () => string[],
+  ) {
+    // A call still pending when its trace ends (a promise nobody awaited) must not stay open.
+    span.closeWithTrace = () => this.end({ event: { name: 'interrupted', attributes: { reason: 'trace_ended' } } });
+  }
+
+  get isDone(): boolean {
+    return this.done;
+  }
+
+  end(result: CallResult): void {
+    if (this.done) return;
+    this.done = true;
+    const span = this.span;
+    try {
+      span.closeWithTrace = undefined;
+      if (result.outputs !== undefined) span.setOutputs(result.outputs);
+      if (result.usage) span.setAttribute(SpanAttributeKey.CHAT_TOKEN_USAGE, result.usage);
+      if (result.event) span.addEvent(result.event);
+      if (result.error !== undefined) span.recordException(recordableError(result.error, this.secrets()));
+      else if (result.errorMessage !== undefined) span.setStatus('STATUS_CODE_ERROR', redact(result.errorMessage, this.secrets()));
+    } catch (failure) {
+      pipeline.warnOnce('openai:record', 'Tracing failed to record an OpenAI call', failure);
+    }
+    try {
+      span.end();
+    } catch (failure) {
+      pipeline.warnOnce('openai:end', 'Tracing failed to end an OpenAI span', failure);
+    }
+  }
+}

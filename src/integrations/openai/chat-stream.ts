@@ -1,0 +1,99 @@
+import type { StreamAccumulator } from './stream.js';
+import { normaliseUsage, type TokenUsage } from './usage.js';
+
+interface ToolCallState {
+  id: string | undefined;
+  type: string;
+  name: string;
+  arguments: string[];
+}
+
+interface ChoiceState {
+  role: string;
+  content: string[];
+  refusal: string[];
+  toolCalls: Map<number, ToolCallState>;
+  finishReason: string | null;
+}
+
+type Fields = Record<string, unknown>;
+const isObject = (value: unknown): value is Fields => value !== null && typeof value === 'object';
+
+/**
+ * Assembles a streamed chat completion from its `chat.completion.chunk`s, per choice: the role, the text, the refusal,
+ * the tool calls with their arguments concatenated, the finish reason; the usage from the last chunk
+ * (`stream_options.include_usage`). The outputs have the shape of a non-streamed `chat.completion`.
+ */
+export class ChatStreamAccumulator implements StreamAccumulator {
+  private readonly header: Fields = {};
+  private readonly choices = new Map<number, ChoiceState>();
+  private usageValue: unknown;
+
+  add(chunk: unknown): void {
+    if (!isObject(chunk)) return;
+    for (const key of ['id', 'created', 'model', 'system_fingerprint', 'service_tier']) {
+      if (this.header[key] === undefined && chunk[key] !== undefined && chunk[key] !== null) this.header[key] = chunk[key];
+    }
+    if (isObject(chunk.usage)) this.usageValue = chunk.usage;
+    if (!Array.isArray(chunk.choices)) return;
+    for (const choice of chunk.choices as unknown[]) {
+      if (!isObject(choice)) continue;
+      const state = this.choice(typeof choice.index === 'number' ? choice.index : 0);
+      const delta = isObject(choice.delta) ? choice.delta : {};
+      if (typeof delta.role === 'string') state.role = delta.role;
+      if (typeof delta.content === 'string') state.content.push(delta.content);
+      if (typeof delta.refusal === 'string') state.refusal.push(delta.refusal);
+      if (Array.isArray(delta.tool_calls)) for (const call of delta.tool_calls as unknown[]) addToolCall(state, call);
+      if (typeof choice.finish_reason === 'string') state.finishReason = choice.finish_reason;
+    }
+  }
+
+  outputs(): unknown {
+    const choices = [...this.choices.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([index, state]) => {
+        const toolCalls = [...state.toolCalls.entries()]
+          .sort(([a], [b]) => a - b)
+          .map(([, call]) => ({ id: call.id, type: call.type, function: { name: call.name, arguments: call.arguments.join('') } }));
+        const text = state.content.join('');
+        const message: Fields = {
+          role: state.role,
+          // As in a non-streamed completion: no text beside tool calls is null.
+          content: text === '' && toolCalls.length > 0 ? null : text,
+          ...(state.refusal.length > 0 && { refusal: state.refusal.join('') }),
+          ...(toolCalls.length > 0 && { tool_calls: toolCalls }),
+        };
+        return { index, message, finish_reason: state.finishReason };
+      });
+    return { ...this.header, object: 'chat.completion', choices, ...(this.usageValue !== undefined && { usage: this.usageValue }) };
+  }
+
+  usage(): TokenUsage | undefined {
+    return normaliseUsage(this.usageValue);
+  }
+
+  private choice(index: number): ChoiceState {
+    let state = this.choices.get(index);
+    if (!state) {
+      state = { role: 'assistant', content: [], refusal: [], toolCalls: new Map(), finishReason: null };
+      this.choices.set(index, state);
+    }
+    return state;
+  }
+}
+
+function addToolCall(state: ChoiceState, delta: unknown): void {
+  if (!isObject(delta)) return;
+  const index = typeof delta.index === 'number' ? delta.index : state.toolCalls.size;
+  let call = state.toolCalls.get(index);
+  if (!call) {
+    call = { id: undefined, type: 'function', name: '', arguments: [] };
+    state.toolCalls.set(index, call);
+  }
+  if (typeof delta.id === 'string') call.id = delta.id;
+  if (typeof delta.type === 'string') call.type = delta.type;
+  const fn = isObject(delta.function) ? delta.function : undefined;
+  // The name comes whole in the first delta; the SDK's own accumulator also takes it as it is.
+  if (typeof fn?.name === 'string' && fn.name !== '') call.name = fn.name;
+  if (typeof fn?.arguments === 'string') call.arguments.push(fn.arguments);
+}

@@ -9,6 +9,8 @@ import { TraceBuffer } from './trace-buffer.js';
 export interface TraceExporter {
   readonly name: string;
   export(trace: TraceRecord): Promise<void>;
+  /** Starts writing what the exporter holds back for batching now, instead of at the end of its window. */
+  flush?(): void;
   shutdown?(): Promise<void>;
 }
 
@@ -82,7 +84,18 @@ class TracingPipeline {
 
   /** Waits for every export started so far (and those they start). */
   async flush(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+    while (this.inFlight.size > 0) {
+      // The exports of this turn reach their exporters in a microtask; let them, then cut the batching windows short.
+      await Promise.resolve();
+      for (const exporter of this.exporters ?? []) {
+        try {
+          exporter.flush?.();
+        } catch (error) {
+          this.warnOnce(`flush:${exporter.name}`, `The ${exporter.name} trace exporter failed to flush`, error);
+        }
+      }
+      await Promise.all([...this.inFlight]);
+    }
   }
 
   async shutdown(): Promise<void> {

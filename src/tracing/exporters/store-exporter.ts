@@ -13,15 +13,20 @@ interface Queued {
   reject: (error: unknown) => void;
 }
 
+/** How long finished traces wait to be written together, and how many make a batch that is written at once. */
+const BATCH_WINDOW_MS = 50;
+const BATCH_SIZE = 512;
+
 /**
- * Writes finished traces into a tracking store (the embedded SQLite store by default). Traces that finish in the
- * same turn of the event loop are written together in one transaction when the store allows it; if that batch
- * fails, each trace is written on its own so one bad trace cannot take the others with it.
+ * Writes finished traces into a tracking store (the embedded SQLite store by default). Traces that finish within a
+ * few milliseconds of each other are written together in one transaction when the store allows it: a service that
+ * handles one request at a time then pays for a transaction per batch, not per trace. `flushTraces()` cuts the
+ * window short. If a batch fails, each trace is written on its own so one bad trace cannot take the others with it.
  */
 export class StoreTraceExporter implements TraceExporter {
   readonly name = 'store';
   private queue: Queued[] = [];
-  private scheduled = false;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: () => TrackingStore,
@@ -32,17 +37,22 @@ export class StoreTraceExporter implements TraceExporter {
   export(trace: TraceRecord): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ trace, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => void this.writeQueued());
-      }
+      if (this.queue.length >= BATCH_SIZE) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), BATCH_WINDOW_MS);
     });
+  }
+
+  flush(): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (this.queue.length > 0) void this.writeQueued();
   }
 
   private async writeQueued(): Promise<void> {
     const batch = this.queue;
     this.queue = [];
-    this.scheduled = false;
     try {
       const store = this.store();
       const records = await Promise.all(batch.map((item) => this.withExperiment(item.trace)));

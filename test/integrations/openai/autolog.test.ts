@@ -36,10 +36,10 @@ describe('autolog.openai()', () => {
     }
     await flushTraces();
     expect(openAISpans(memory.traces).map((s) => [s.name, s.type])).toEqual([
-      ['Completions', 'CHAT_MODEL'],
-      ['Responses', 'CHAT_MODEL'],
+      ['Completions', 'LLM'],
+      ['Responses', 'LLM'],
       ['Embeddings', 'EMBEDDING'],
-      ['Completions', 'CHAT_MODEL'],
+      ['Completions', 'LLM'],
     ]);
     expect((openAISpans(memory.traces)[3]?.outputs as { choices: { message: { content: string } }[] }).choices[0]?.message.content).toBe('echo: hello');
   });

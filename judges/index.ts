@@ -1,0 +1,20 @@
+// evalflow/judges: scorers, LLM judges and the legacy graded metrics.
+export type { Scorer, ScorerInput, ScorerReturn, ScoreContext, JudgeCache, JudgeCallEvent, Aggregation, AggregationName } from './types.js';
+export { scorer, type ScorerOptions, type ScorerFunction } from './scorer.js';
+export { toFeedbacks, scorerErrorFeedback } from './to-feedbacks.js';
+export { makeJudge, type MakeJudgeOptions, type Judge } from './make-judge.js';
+export type { FeedbackValueType } from './value-types.js';
+export { parseModelUri, DEFAULT_JUDGE_MODEL, JUDGE_MODEL_ENV, type JudgeModelOptions } from './model.js';
+export { JudgeErrorCode } from './errors.js';
+export type { BuiltinJudgeOptions } from './builtins/common.js';
+export { correctness } from './builtins/correctness.js';
+export { relevanceToQuery } from './builtins/relevance-to-query.js';
+export { safety } from './builtins/safety.js';
+export { guidelines, type GuidelinesOptions } from './builtins/guidelines.js';
+export { expectationsGuidelines } from './builtins/expectations-guidelines.js';
+export { retrievalGroundedness } from './builtins/retrieval-groundedness.js';
+export { retrievalRelevance } from './builtins/retrieval-relevance.js';
+export { retrievalSufficiency } from './builtins/retrieval-sufficiency.js';
+export { makeGenaiMetric, type MakeGenaiMetricOptions } from './legacy/make-genai-metric.js';
+export type { EvaluationExample } from './legacy/evaluation-example.js';
+export { answerSimilarity, answerCorrectness, faithfulness, answerRelevance, relevance, type GenaiMetricOptions } from './legacy/metrics.js';

@@ -2,6 +2,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { EvalTable } from '../src/data/eval-table.js';
 import type { Label } from '../metrics/labels.js';
 import type { MetricValue } from '../metrics/metric-value.js';
+import type { ToxicityOptions } from './toxicity.js';
 
 export const MODEL_TYPES = [
   'classifier',
@@ -27,6 +28,8 @@ export interface EvaluatorConfig {
   colMapping?: Record<string, unknown>;
   maxClassesForMulticlassRocPr?: number;
   retrieverK?: number;
+  /** Where `toxicity/v1` gets its moderation scores (text model types), or false to turn it off. See ToxicityOptions. */
+  toxicity?: ToxicityOptions | false;
   /** false skips the plot artifacts (metrics only), for very large evaluations. Default true. */
   plots?: boolean;
   [key: string]: unknown;
@@ -60,6 +63,12 @@ export interface EvaluatorInput {
   otherOutputNames: readonly string[];
   /** Seconds the model took per row (0 for a static dataset). */
   latencies: Float64Array | undefined;
+  /**
+   * Retriever models traced with RETRIEVER spans: per row, the documents those spans returned (in start order), or
+   * null for a row whose call had none (and for every row of a batch model). Undefined for other model types and
+   * static datasets.
+   */
+  retrievedDocuments?: readonly (readonly unknown[] | null)[] | undefined;
   config: EvaluatorConfig;
 }
 

@@ -69,3 +69,15 @@ export { makeMetric, isEvaluationMetric, loggedMetricKeys } from './make-metric.
 export type { EvaluationMetric, MakeMetricOptions, MetricArguments, EvalFn } from './make-metric.js';
 export { MetricValue, standardAggregations, linearPercentile, aggregate, GENAI_AGGREGATIONS } from './metric-value.js';
 export type { Score, GenaiAggregation } from './metric-value.js';
+export * from './text/index.js';
+export {
+  precisionAtK,
+  recallAtK,
+  ndcgAtK,
+  retrievalScores,
+  retrievalMetricName,
+  isValidK,
+  requireIdRows,
+  RETRIEVAL_METRICS,
+} from './retrieval.js';
+export type { DocId, RetrievalMetric } from './retrieval.js';

@@ -16,12 +16,15 @@ import { stageCustomArtifacts, type CustomArtifact, type StagedArtifact } from '
 import { datasetTag, describeDataset } from './dataset.js';
 import { computeExtraMetrics } from './extra-metrics.js';
 import { predict, type Model } from './predict.js';
+import { captureRetrieverSpans } from './retriever-spans.js';
 import { listEvaluators, selectEvaluators } from './registry.js';
 import { EvaluationResult } from './result.js';
+import { evaluateWithScorers, isTraceList, predictConcurrency, type ConcurrencyOptions, type EvaluationProgress, type GenaiEvaluateOptions } from './genai/index.js';
+import type { Trace } from '../tracing/trace-entity.js';
 import { staticProbabilities } from './static-probabilities.js';
 import { renderArtifacts, writeArtifacts } from './write-artifacts.js';
 
-export interface EvaluateOptions {
+export interface EvaluateOptions extends GenaiEvaluateOptions {
   modelType?: ModelType;
   /** The column of true labels or values. */
   targets?: string;
@@ -44,16 +47,19 @@ export interface EvaluateOptions {
   /** The experiment (by name, created when missing) of the new run, when there is no active run. */
   experiment?: string;
   datasetName?: string;
-  /** Row-function models: how many calls at once (default 8). */
-  concurrency?: number;
+  /**
+   * Row-function models: how many calls at once (default 8). With scorers, `{ predict, scorers }` limits model calls
+   * and judge-model calls apart (defaults 8 and 16).
+   */
+  concurrency?: number | ConcurrencyOptions;
   /** Batch models: rows per predict() call (default 1024). */
   batchSize?: number;
-  /** Called as the model predicts rows (progress bars). */
-  onProgress?: (progress: { done: number; total: number }) => void;
+  /** Called as rows are predicted (and, with scorers, scored): rows done of total, judge calls and cache hits. */
+  onProgress?: (progress: EvaluationProgress) => void;
 }
 
 /** Rows, columns, an EvalTable, or the path of a CSV, JSON or JSONL file. */
-export type EvaluationData = TableInput | EvalTable | string;
+export type EvaluationData = TableInput | EvalTable | string | readonly Trace[];
 
 /**
  * Evaluates a model (or a static dataset when `model` is null) with the default evaluator of its type, any extra
@@ -68,6 +74,8 @@ export async function evaluate(
 ): Promise<EvaluationResult> {
   const options: EvaluateOptions =
     typeof modelTypeOrOptions === 'string' ? { ...maybeOptions, modelType: modelTypeOrOptions } : { ...maybeOptions, ...modelTypeOrOptions };
+  // Scorers and LLM judges (and stored traces to re-score): the GenAI flow, which runs the evaluators of a modelType too.
+  if (options.scorers !== undefined || isTraceList(data)) return evaluateWithScorers(model, data, options, evaluate);
   checkOptions(options);
   // An unknown run is found out before the model is called.
   if (options.runId !== undefined) await getStore().getRun(options.runId);
@@ -80,7 +88,7 @@ export async function evaluate(
   const targetsName = mapName(options.targets);
   let predictionsName = mapName(options.predictions);
 
-  const source = await loadData(data);
+  const source = await loadData(data as Exclude<EvaluationData, readonly Trace[]>);
   if (source.table.rowCount === 0) {
     throw EvalflowError.invalid('The evaluation data has no rows; evaluate needs at least one row.');
   }
@@ -100,6 +108,7 @@ export async function evaluate(
   let probabilities: EvaluatorInput['probabilities'];
   let otherOutputNames: string[] = [];
   let latencies: Float64Array | undefined;
+  let retrievedDocuments: EvaluatorInput['retrievedDocuments'];
   if (model === null || model === undefined) {
     if (predictionsName === undefined) {
       throw EvalflowError.invalid(
@@ -114,9 +123,12 @@ export async function evaluate(
     if (typeof model !== 'function' && !(typeof model === 'object' && typeof (model as { predict?: unknown }).predict === 'function')) {
       throw EvalflowError.invalid('The model must be a function (row) => prediction, an object with predict(rows), or null for a static dataset.');
     }
+    // A traced retriever model: its RETRIEVER spans give the retrieved documents when its output is not a list.
+    const retrieverSpans = modelType === 'retriever' ? captureRetrieverSpans(source.table.rowCount) : undefined;
     const predictions = await predict(model, source.table.rows(featureNames), {
+      wrapCall: retrieverSpans?.wrapCall,
       predictionsName,
-      concurrency: options.concurrency ?? 8,
+      concurrency: predictConcurrency(options.concurrency) ?? 8,
       batchSize: options.batchSize ?? 1024,
       onProgress: options.onProgress,
     });
@@ -131,6 +143,7 @@ export async function evaluate(
     otherOutputNames = Object.keys(predictions.otherOutputs);
     probabilities = predictions.probabilities;
     latencies = predictions.latencies;
+    retrievedDocuments = retrieverSpans?.documents();
   }
 
   // Built-in evaluators, then extra metrics, all in memory.
@@ -142,7 +155,7 @@ export async function evaluate(
         `model type ${modelType ?? '(none)'}. Set modelType, or pass extraMetrics.`,
     );
   }
-  const baseInput = { modelType: modelType ?? 'regressor', table, featureNames, targetsName, predictionsName, probabilities, otherOutputNames, latencies };
+  const baseInput = { modelType: modelType ?? 'regressor', table, featureNames, targetsName, predictionsName, probabilities, otherOutputNames, latencies, retrievedDocuments };
   const merged: EvaluatorOutput = { metrics: {}, metricValues: {}, artifacts: [], rowColumns: {}, warnings: [] };
   for (const evaluator of evaluators) {
     const output = await evaluator.evaluate({ ...baseInput, modelType: modelType as ModelType, config: configFor(evaluator.name, rawConfig, listEvaluators()) });
@@ -229,7 +242,7 @@ function checkOptions(options: EvaluateOptions): void {
       );
     }
   });
-  for (const [name, value] of [['concurrency', options.concurrency], ['batchSize', options.batchSize]] as const) {
+  for (const [name, value] of [['concurrency', predictConcurrency(options.concurrency)], ['batchSize', options.batchSize]] as const) {
     if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
       throw EvalflowError.invalid(`${name} must be a whole number of at least 1 (got ${String(value)}).`);
     }
@@ -246,7 +259,7 @@ export interface LoadedData {
   path: string | undefined;
 }
 
-async function loadData(data: EvaluationData): Promise<LoadedData> {
+async function loadData(data: Exclude<EvaluationData, readonly Trace[]>): Promise<LoadedData> {
   if (data === null || data === undefined) throw EvalflowError.invalid('The data argument cannot be null or undefined.');
   if (typeof data === 'string') return { table: await loadTableFile(data), path: data };
   return { table: EvalTable.from(data), path: undefined };

@@ -23,6 +23,8 @@ export interface PredictOptions {
   batchSize: number;
   /** Called as rows are predicted. */
   onProgress?: ((progress: { done: number; total: number }) => void) | undefined;
+  /** Row models: runs each row's call (`call()`), e.g. inside a tracing scope; the row index says which row it is. */
+  wrapCall?: ((index: number, call: () => unknown) => unknown) | undefined;
 }
 
 export interface Predictions {
@@ -54,7 +56,7 @@ export async function predict(model: Model, rows: Record<string, CellValue>[], o
   };
   const outputs = isBatchModel(model)
     ? await predictInBatches(model, rows, options.batchSize, latencies, report)
-    : await predictRowByRow(model, rows, options.concurrency, latencies, report);
+    : await predictRowByRow(model, rows, options.concurrency, latencies, report, options.wrapCall);
   return { ...normaliseOutputs(outputs, options.predictionsName), latencies };
 }
 
@@ -64,6 +66,7 @@ async function predictRowByRow(
   concurrency: number,
   latencies: Float64Array,
   report: (count: number) => void,
+  wrapCall?: (index: number, call: () => unknown) => unknown,
 ): Promise<unknown[]> {
   const limit = pLimit(concurrency);
   try {
@@ -72,7 +75,7 @@ async function predictRowByRow(
         limit(async () => {
           const start = performance.now();
           try {
-            const output = await model({ ...row });
+            const output = await (wrapCall ? wrapCall(index, () => model({ ...row })) : model({ ...row }));
             latencies[index] = (performance.now() - start) / 1000;
             report(1);
             return output;

@@ -35,6 +35,17 @@ export interface EvaluationResultInit {
   tables?: Record<string, Record<string, unknown>[]>;
   runId?: string | null;
   warnings?: string[];
+  judgeStats?: JudgeStats;
+}
+
+/** The judge calls of an evaluation with scorers. */
+export interface JudgeStats {
+  /** Judge-model calls made (cache hits not counted). */
+  calls: number;
+  /** Judge replies taken from the cache. */
+  cacheHits: number;
+  /** Feedback with an error instead of a value (judge failures, SCORER_ERROR). */
+  errors: number;
 }
 
 /** What `evaluate()` returns: the logged metrics, the artifacts, the tables, and the run they went to. */
@@ -44,6 +55,8 @@ export class EvaluationResult {
   readonly tables: Record<string, Record<string, unknown>[]>;
   readonly runId: string | null;
   readonly warnings: string[];
+  /** Judge calls, cache hits and error feedback of an evaluation with scorers; undefined without scorers. */
+  readonly judgeStats: JudgeStats | undefined;
 
   constructor(init: EvaluationResultInit) {
     this.metrics = init.metrics;
@@ -51,6 +64,16 @@ export class EvaluationResult {
     this.tables = init.tables ?? {};
     this.runId = init.runId ?? null;
     this.warnings = init.warnings ?? [];
+    this.judgeStats = init.judgeStats;
+  }
+
+  /**
+   * The per-row table of an evaluation with scorers (MLflow's `result_df`, also `tables.eval_results`): `trace_id`,
+   * `<name>/value` per expectation and feedback, request, response; the eval_results_table of the built-in evaluators
+   * otherwise.
+   */
+  get resultTable(): Record<string, unknown>[] | undefined {
+    return this.tables.eval_results ?? this.tables.eval_results_table;
   }
 
   /** The content of an artifact: parsed JSON, CSV or text as a string, image bytes. */

@@ -128,6 +128,11 @@ export interface TrackingStore {
 
   /** Stores a new assessment with a new id (`a-` + 32 hex) and times; `overrides` invalidates that feedback. */
   createAssessment(input: NewAssessment): Promise<AssessmentRecord>;
+  /**
+   * Stores many new assessments (on one or several traces) in one transaction, as createAssessment does each: all
+   * are written, or none. Returns them in the order given.
+   */
+  createAssessments(inputs: readonly NewAssessment[]): Promise<AssessmentRecord[]>;
   getAssessment(traceId: string, assessmentId: string): Promise<AssessmentRecord>;
   /**
    * Edits in place: name, rationale, metadata (merged, incoming keys win), the feedback value and error (replaced
@@ -144,5 +149,17 @@ export interface TrackingStore {
   /** Hard delete; a missing one is a no-op. If it overrode X, X is valid again (unless another override of X remains). */
   deleteAssessment(traceId: string, assessmentId: string): Promise<void>;
 
+  // The judge cache: LLM judge replies by a key the judge computes from (model, prompt, parameters).
+
+  /** The cached reply for this key, or null. */
+  getCachedJudgeReply(key: string): Promise<string | null>;
+  /** Stores replies in one transaction; a key already stored gets the new value. */
+  cacheJudgeReplies(entries: readonly JudgeCacheEntry[]): Promise<void>;
+
   close(): Promise<void>;
+}
+
+export interface JudgeCacheEntry {
+  key: string;
+  value: string;
 }

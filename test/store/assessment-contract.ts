@@ -172,6 +172,37 @@ export function assessmentStoreContract(name: string, makeStore: () => Promise<S
         }
         expect(await assessmentsOf(t)).toEqual([]);
       });
+
+      it('createAssessments stores many on several traces in one call, in order, all or none', async () => {
+        const a = await storedTrace();
+        const b = await storedTrace();
+        const inputs = [
+          feedbackInput(a.info.traceId, { name: 'correctness', value: 'yes' }),
+          expectationInput(a.info.traceId, { name: 'expected_response', value: 'Paris' }),
+          feedbackInput(b.info.traceId, { name: 'safety', value: null, error: { errorCode: 'SCORER_ERROR', errorMessage: 'boom', stackTrace: 'at x' } }),
+        ];
+        const created = await store.createAssessments(inputs);
+        expect(created.map((c) => [c.traceId, c.name, c.kind])).toEqual([
+          [a.info.traceId, 'correctness', 'feedback'],
+          [a.info.traceId, 'expected_response', 'expectation'],
+          [b.info.traceId, 'safety', 'feedback'],
+        ]);
+        for (const record of created) {
+          expect(record.assessmentId).toMatch(ASSESSMENT_ID);
+          expect(await store.getAssessment(record.traceId, record.assessmentId)).toEqual(record);
+        }
+        expect(new Set(created.map((c) => c.assessmentId)).size).toBe(3);
+        expect(await store.createAssessments([])).toEqual([]);
+
+        // One bad assessment (invalid, or on an unknown trace) and nothing of the call is written.
+        const invalid = await rejection(store.createAssessments([feedbackInput(a.info.traceId, { name: 'x' }), feedbackInput(a.info.traceId, { name: '' })]));
+        expect(invalid.code).toBe(ErrorCode.INVALID_PARAMETER_VALUE);
+        const unknown = await rejection(
+          store.createAssessments([feedbackInput(a.info.traceId, { name: 'y' }), feedbackInput('tr-ffffffffffffffffffffffffffffffff')]),
+        );
+        expect(unknown.code).toBe(ErrorCode.RESOURCE_DOES_NOT_EXIST);
+        expect((await assessmentsOf(a.info.traceId)).map((r) => r.name)).toEqual(['correctness', 'expected_response']);
+      });
     });
 
     describe('assessments on traces', () => {

@@ -319,5 +319,28 @@ export function trackingStoreContract(name: string, makeStore: () => Promise<Sto
         });
       });
     });
+
+    describe('judge cache', () => {
+      it('returns null for an unknown key, stores replies, and a later value replaces an earlier one', async () => {
+        expect(await store.getCachedJudgeReply('k1')).toBeNull();
+        await store.cacheJudgeReplies([
+          { key: 'k1', value: '{"result":"yes"}' },
+          { key: 'k2', value: '' },
+        ]);
+        expect(await store.getCachedJudgeReply('k1')).toBe('{"result":"yes"}');
+        expect(await store.getCachedJudgeReply('k2')).toBe('');
+        await store.cacheJudgeReplies([{ key: 'k1', value: '{"result":"no"}' }]);
+        expect(await store.getCachedJudgeReply('k1')).toBe('{"result":"no"}');
+        await store.cacheJudgeReplies([]);
+      });
+
+      it('rejects a bad entry with INVALID_PARAMETER_VALUE and writes none of the call', async () => {
+        await expect(store.cacheJudgeReplies([{ key: 'ok', value: 'v' }, { key: '', value: 'v' }])).rejects.toMatchObject({
+          code: ErrorCode.INVALID_PARAMETER_VALUE,
+        });
+        await expect(store.cacheJudgeReplies([{ key: 'k', value: 1 as never }])).rejects.toMatchObject({ code: ErrorCode.INVALID_PARAMETER_VALUE });
+        expect(await store.getCachedJudgeReply('ok')).toBeNull();
+      });
+    });
   });
 }

@@ -133,6 +133,30 @@ export class SqliteAssessmentTables {
     });
   }
 
+  /**
+   * Stores many new assessments in one transaction (all or none), as `create` does each; returned in input order.
+   * Trace keys are looked up once per trace.
+   */
+  createMany(inputs: readonly NewAssessment[]): AssessmentRecord[] {
+    if (!Array.isArray(inputs)) throw EvalflowError.invalid('createAssessments needs an array of assessments.');
+    if (inputs.length === 0) return [];
+    const time = nowMs();
+    const records = inputs.map((input) => validateNew(input, time));
+    return this.write(() => {
+      const keys = new Map<string, number>();
+      for (const record of records) {
+        let traceKey = keys.get(record.traceId);
+        if (traceKey === undefined) {
+          traceKey = this.requireTrace(record.traceId);
+          keys.set(record.traceId, traceKey);
+        }
+        if (record.overrides !== null) this.invalidate(traceKey, record.traceId, record.overrides);
+        this.insert(this.statements.insert, traceKey, record);
+      }
+      return records;
+    });
+  }
+
   get(traceId: string, assessmentId: string): AssessmentRecord {
     const row = this.statements.select.get(assessmentId, traceId) as AssessmentRow | undefined;
     if (row === undefined) throw notFound(traceId, assessmentId);

@@ -163,4 +163,17 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX assessments_by_name ON assessments(name, valid, trace_key);
     `,
   },
+  {
+    version: 4,
+    description: 'judge cache (LLM judge replies by model, prompt and parameters)',
+    sql: `
+      -- One row per judge-model reply: key = a hash of (model, prompt, parameters) that the judge computes, value =
+      -- the reply text, created_at in ms. evaluate() reads it before calling a judge model (unless cache: false).
+      CREATE TABLE judge_cache (
+        key        TEXT    PRIMARY KEY,
+        value      TEXT    NOT NULL,
+        created_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

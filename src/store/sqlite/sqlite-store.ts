@@ -31,8 +31,9 @@ import { openDatabase } from './open-database.js';
 import { prepareBatch } from './batch.js';
 import { traceTablesFor } from './trace-tables.js';
 import { assessmentTablesFor } from './assessment-tables.js';
+import { judgeCacheFor } from './judge-cache.js';
 import type { TraceRecord } from '../trace-entities.js';
-import type { AssessmentUpdate, DeleteTracesInput, SearchTracesInput } from '../tracking-store.js';
+import type { AssessmentUpdate, DeleteTracesInput, JudgeCacheEntry, SearchTracesInput } from '../tracking-store.js';
 import type { AssessmentRecord, NewAssessment } from '../assessment-entities.js';
 
 export const DEFAULT_EXPERIMENT_ID = '0';
@@ -507,6 +508,10 @@ export class SqliteTrackingStore implements TrackingStore {
     return assessmentTablesFor(this.db).create(input);
   }
 
+  async createAssessments(inputs: readonly NewAssessment[]): Promise<AssessmentRecord[]> {
+    return assessmentTablesFor(this.db).createMany(inputs);
+  }
+
   async getAssessment(traceId: string, assessmentId: string): Promise<AssessmentRecord> {
     return assessmentTablesFor(this.db).get(traceId, assessmentId);
   }
@@ -521,6 +526,16 @@ export class SqliteTrackingStore implements TrackingStore {
 
   async deleteAssessment(traceId: string, assessmentId: string): Promise<void> {
     assessmentTablesFor(this.db).delete(traceId, assessmentId);
+  }
+
+  // ---- judge cache (judge-cache.ts) ---------------------------------------------------------------------------
+
+  async getCachedJudgeReply(key: string): Promise<string | null> {
+    return judgeCacheFor(this.db).get(key);
+  }
+
+  async cacheJudgeReplies(entries: readonly JudgeCacheEntry[]): Promise<void> {
+    judgeCacheFor(this.db).put(entries);
   }
 
   async close(): Promise<void> {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fmt, type BenchResult } from './harness.js';
 import { benchEvaluate } from './evaluate.js';
 import { benchOpenAI } from './openai.js';
+import { benchText } from './text.js';
 import { benchTracing } from './tracing.js';
 import { benchTracking } from './tracking.js';
 
@@ -13,6 +14,7 @@ const suites: [string, () => Promise<BenchResult[]>][] = [
   ['evaluate', () => benchEvaluate()],
   ['tracing', benchTracing],
   ['openai', benchOpenAI],
+  ['text', benchText],
 ];
 const only = process.argv[2];
 

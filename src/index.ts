@@ -118,3 +118,4 @@ export * from './assessments/index.js';
 // Auto-tracing of LLM clients
 export { autolog, tracedOpenAI } from './integrations/openai/index.js';
 export type { AutologOpenAIOptions, TokenUsage } from './integrations/openai/index.js';
+export { startUi, type UiOptions, type UiServer } from './ui/index.js';

@@ -5,6 +5,7 @@ import { registerEvaluate } from './commands/evaluate.js';
 import { registerExperiments, registerRuns } from './commands/runs.js';
 import { registerFeedback } from './commands/feedback.js';
 import { registerTraces } from './commands/traces.js';
+import { registerUi } from './commands/ui.js';
 import { registerValidate } from './commands/validate.js';
 import { CliError, ExitCode } from './errors.js';
 
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerTraces(program);
   registerFeedback(program);
   registerDoctor(program);
+  registerUi(program);
   return program;
 }
 

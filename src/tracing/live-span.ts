@@ -125,8 +125,8 @@ export class LiveSpan extends SpanRecordView {
     if (options.status !== undefined) this.setStatus(options.status);
     else if (this.record.status.code !== 'STATUS_CODE_ERROR') this.setStatus('STATUS_CODE_OK');
     this.open = false;
-    const end = options.endTimeNs;
-    this.otelSpan?.end(end === undefined ? undefined : nanosToHrTime(end));
+    // Explicit, on the same clock as the start (see startRecordedSpan).
+    this.otelSpan?.end(nanosToHrTime(options.endTimeNs ?? nowNanos()));
   }
 
   /** Marks the span ended without an OTel span to end (the processor calls this when OTel ends it). */

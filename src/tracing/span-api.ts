@@ -115,7 +115,9 @@ export function startRecordedSpan(options: SpanOptions, parentContext: Context):
   try {
     const otelSpan = getTracer().startSpan(
       options.name,
-      options.startTimeNs === undefined ? {} : { startTime: nanosToHrTime(options.startTimeNs) },
+      // Always an explicit start: OpenTelemetry's own is Date.now(), whole milliseconds, while its end times are
+      // sub-millisecond, so a child could seem to end after its parent.
+      { startTime: nanosToHrTime(options.startTimeNs ?? nowNanos()) },
       parentContext,
     );
     if (!otelSpan.isRecording()) {

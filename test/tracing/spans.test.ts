@@ -15,6 +15,28 @@ const decode = (value: unknown): unknown => (typeof value === 'string' ? JSON.pa
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('trace() and withSpan()', () => {
+  it('times spans below the millisecond on one clock, so children lie within their parent', async () => {
+    const busy = (): void => {
+      const until = performance.now() + 0.3;
+      while (performance.now() < until);
+    };
+    const outer = trace(function outer() {
+      for (let i = 0; i < 5; i += 1) withSpan(busy, { name: `inner-${i}` });
+    });
+    outer();
+    await flushTraces();
+    const [t] = memory.traces;
+    const root = spanNamed(t, 'outer');
+    const children = t?.data.spans.filter((span) => span.parentSpanId === root.spanId) ?? [];
+    expect(children).toHaveLength(5);
+    for (const child of children) {
+      expect(child.startTimeUnixNano >= root.startTimeUnixNano).toBe(true);
+      expect((child.endTimeUnixNano ?? 0n) <= (root.endTimeUnixNano ?? 0n)).toBe(true);
+    }
+    // Five starts about 0.3 ms apart cannot all fall on whole milliseconds (OpenTelemetry's default start time does).
+    expect(children.some((child) => child.startTimeUnixNano % 1_000_000n !== 0n)).toBe(true);
+  });
+
   it('records inputs by parameter name, outputs, type and nesting across await, Promise.all and timers', async () => {
     const retrieve = trace(async function retrieve(query: string) {
       await sleep(2);

@@ -4,6 +4,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fmt, type BenchResult } from './harness.js';
 import { benchEvaluate } from './evaluate.js';
+import { benchJudges } from './judges.js';
 import { benchOpenAI } from './openai.js';
 import { benchText } from './text.js';
 import { benchTracing } from './tracing.js';
@@ -15,6 +16,7 @@ const suites: [string, () => Promise<BenchResult[]>][] = [
   ['tracing', benchTracing],
   ['openai', benchOpenAI],
   ['text', benchText],
+  ['judges', benchJudges],
 ];
 const only = process.argv[2];
 

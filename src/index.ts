@@ -79,6 +79,7 @@ export { closeStores } from './tracking/client.js';
 // Evaluation
 export { evaluate } from './evaluate/evaluate.js';
 export type { EvaluateOptions, EvaluationData } from './evaluate/evaluate.js';
+export type { GenaiColumns, GenaiEvaluateOptions, ConcurrencyOptions, EvaluationProgress, JudgeStats } from './evaluate/genai/index.js';
 export { EvaluationResult, JUPYTER_DISPLAY } from './evaluate/result.js';
 export type { EvaluationArtifact, ArtifactKind } from './evaluate/result.js';
 export type { Model, RowModel, BatchModel } from './evaluate/predict.js';

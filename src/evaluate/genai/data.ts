@@ -157,7 +157,7 @@ function fromColumns(record: Record<string, unknown>, index: number, options: No
 }
 
 function parseJsonText(value: unknown, what: string, index: number): unknown {
-  if (typeof value !== 'string' || what === 'outputs') return value;
+  if (typeof value !== 'string') return value;
   const trimmed = value.trim();
   if (!trimmed.startsWith('{')) return value;
   try {

@@ -22,7 +22,7 @@ export function judgeContext(options: {
   cache: JudgeCache | undefined;
   signal: AbortSignal | undefined;
   onCall: (event: JudgeCallEvent, counters: JudgeCounters) => void;
-}): { context: ScoreContext; counters: JudgeCounters; limit: ReturnType<typeof pLimit> } {
+}): { context: ScoreContext; counters: JudgeCounters } {
   const limit = pLimit(options.concurrency);
   const counters: JudgeCounters = { calls: 0, cacheHits: 0 };
   const context: ScoreContext = {
@@ -36,7 +36,7 @@ export function judgeContext(options: {
       options.onCall(event, counters);
     },
   };
-  return { context, counters, limit };
+  return { context, counters };
 }
 
 /**

@@ -31,8 +31,8 @@ export interface ConcurrencyOptions {
 export interface EvaluationProgress {
   done: number;
   total: number;
-  /** `predict` while a model is predicting rows (the classic flow), `rows` while scorers run, `done` at the end. */
-  phase?: 'predict' | 'rows' | 'done';
+  /** With scorers: `rows` while rows are predicted and scored, `done` once everything is logged. */
+  phase?: 'rows' | 'done';
   /** Judge-model calls made so far (cache hits not included). */
   judgeCalls?: number;
   /** Judge replies taken from the cache so far. */

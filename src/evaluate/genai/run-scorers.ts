@@ -51,9 +51,6 @@ function normalise(feedback: Feedback, scorer: Scorer): Feedback {
   const defaultSource = feedback.source.sourceType === 'CODE' && feedback.source.sourceId === 'default';
   if (!rename && !defaultSource) return feedback;
   return new Feedback({
-    ...feedback.toRecord(),
-    assessmentId: null,
-    traceId: feedback.traceId,
     name: rename ? scorer.name : feedback.name,
     source: defaultSource
       ? scorer.kind === 'llm' && scorer.model
@@ -62,6 +59,11 @@ function normalise(feedback: Feedback, scorer: Scorer): Feedback {
       : feedback.source,
     value: feedback.value,
     error: feedback.error,
+    rationale: feedback.rationale,
+    traceId: feedback.traceId,
+    spanId: feedback.spanId,
+    metadata: feedback.metadata,
+    createTimeMs: feedback.createTimeMs,
   });
 }
 

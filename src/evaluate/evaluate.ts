@@ -7,7 +7,6 @@ import { EvalTable, type TableInput } from '../data/eval-table.js';
 import { loadTableFile } from '../data/load-file.js';
 import { LocalArtifactRepository } from '../store/artifacts/local-artifact-repo.js';
 import { getStore } from '../tracking/client.js';
-import { activeRun, withRun } from '../tracking/runs.js';
 import type { EvaluationMetric } from '../../metrics/make-metric.js';
 import { isEvaluationMetric } from '../../metrics/make-metric.js';
 import { MODEL_TYPES, type EvaluatorConfig, type EvaluatorInput, type EvaluatorOutput, type ModelType } from '../../evaluators/types.js';
@@ -23,6 +22,7 @@ import { evaluateWithScorers, isTraceList, predictConcurrency, type ConcurrencyO
 import type { Trace } from '../tracing/trace-entity.js';
 import { staticProbabilities } from './static-probabilities.js';
 import { renderArtifacts, writeArtifacts } from './write-artifacts.js';
+import { inRun } from './in-run.js';
 
 export interface EvaluateOptions extends GenaiEvaluateOptions {
   modelType?: ModelType;
@@ -311,18 +311,6 @@ function evalResultsTable(
   const data: unknown[][] = [];
   for (let i = 0; i < table.rowCount; i += 1) data.push(columns.map(([, values]) => values[i] ?? null));
   return { columns: columns.map(([name]) => name), data };
-}
-
-async function inRun<T>(options: EvaluateOptions, fn: (runId: string) => Promise<T>): Promise<T> {
-  if (options.runId !== undefined) return fn(options.runId);
-  const active = activeRun();
-  if (active) return fn(active.info.runId);
-  let experimentId: string | undefined;
-  if (options.experiment !== undefined) {
-    const store = getStore();
-    experimentId = (await store.getExperimentByName(options.experiment))?.experimentId ?? (await store.createExperiment(options.experiment));
-  }
-  return withRun(experimentId === undefined ? {} : { experimentId }, (run) => fn(run.info.runId));
 }
 
 function jsonSafe(_key: string, value: unknown): unknown {

@@ -4,9 +4,9 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { progressReporter } from '../../src/cli/progress.js';
-import { FakeOpenAI } from '../support/openai-server.js';
+import { useFakeOpenAI } from '../support/use-fake-openai.js';
 import { promptText, verdict } from '../support/judge-replies.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
@@ -15,11 +15,7 @@ const binary = join(root, 'dist', 'src', 'cli', 'main.js');
 const judgesModule = pathToFileURL(join(root, 'dist', 'judges', 'index.js')).href;
 const VALID_JUDGES = 'correctness, relevance_to_query, safety, expectations_guidelines, retrieval_groundedness, retrieval_relevance, retrieval_sufficiency';
 
-let fake: FakeOpenAI;
-beforeAll(async () => {
-  fake = await FakeOpenAI.start();
-});
-afterAll(async () => fake.close());
+const fake = useFakeOpenAI();
 
 let dir = '';
 let remove: () => Promise<void> = async () => undefined;

@@ -1,19 +1,14 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { evaluate } from '../../src/index.js';
 import { setLogSink } from '../../src/core/logger.js';
 import { standardAggregations } from '../../metrics/metric-value.js';
-import { apiError, FakeOpenAI } from '../support/openai-server.js';
+import { apiError } from '../support/openai-server.js';
+import { useFakeOpenAI } from '../support/use-fake-openai.js';
 import { useTrackingSandbox } from '../support/tracking-sandbox.js';
 
 useTrackingSandbox();
 
-let fake: FakeOpenAI;
-beforeAll(async () => {
-  fake = await FakeOpenAI.start();
-});
-afterAll(async () => {
-  await fake.close();
-});
+const fake = useFakeOpenAI();
 
 let restoreSink: () => void = () => undefined;
 beforeEach(() => {

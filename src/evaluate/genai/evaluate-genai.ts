@@ -5,7 +5,6 @@ import { EvalflowError } from '../../core/errors.js';
 import { logger } from '../../core/logger.js';
 import { getStore } from '../../tracking/client.js';
 import { flushTraces } from '../../tracing/span-api.js';
-import { activeRun, withRun } from '../../tracking/runs.js';
 import { MODEL_TYPES } from '../../../evaluators/types.js';
 import type { JudgeCallEvent } from '../../../judges/types.js';
 import { datasetTag } from '../dataset.js';
@@ -26,6 +25,7 @@ import {
 } from './options.js';
 import { resultTable } from './result-table.js';
 import { runRow, type RowEnvironment, type RowResult } from './row-runner.js';
+import { inRun } from '../in-run.js';
 
 /** The evaluate() options this flow reads (EvaluateOptions has them all). */
 export interface GenaiRunOptions extends GenaiEvaluateOptions {
@@ -216,14 +216,3 @@ function datasetHash(rows: readonly GenaiRow[]): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-async function inRun<T>(options: GenaiRunOptions, fn: (runId: string) => Promise<T>): Promise<T> {
-  if (options.runId !== undefined) return fn(options.runId);
-  const active = activeRun();
-  if (active) return fn(active.info.runId);
-  let experimentId: string | undefined;
-  if (options.experiment !== undefined) {
-    const store = getStore();
-    experimentId = (await store.getExperimentByName(options.experiment))?.experimentId ?? (await store.createExperiment(options.experiment));
-  }
-  return withRun(experimentId === undefined ? {} : { experimentId }, (run) => fn(run.info.runId));
-}

@@ -2,22 +2,16 @@
 // (retry-after up to 50 ms), 10% with 500, 5% with malformed JSON and 2% not at all (until the 300 ms client
 // timeout), on a seeded schedule. The evaluation finishes; every row has, for each judge, a value or an error
 // feedback; no unhandled rejection; and the counts add up against the server's own log.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { evaluate, searchTraces } from '../../../src/index.js';
 import { makeJudge } from '../../../judges/index.js';
-import { FakeOpenAI } from '../../support/openai-server.js';
+import { useFakeOpenAI } from '../../support/use-fake-openai.js';
 import { scheduleFaults, type FaultKind } from '../../support/judge-faults.js';
 import { useTrackingSandbox } from '../../support/tracking-sandbox.js';
 
 useTrackingSandbox();
 
-let fake: FakeOpenAI;
-beforeAll(async () => {
-  fake = await FakeOpenAI.start();
-});
-afterAll(async () => {
-  await fake.close();
-});
+const fake = useFakeOpenAI();
 
 const ROWS = 300;
 

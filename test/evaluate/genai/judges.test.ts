@@ -1,22 +1,17 @@
 // evaluate() with the judges library (evalflow/judges): built-in judges, makeJudge and scorer() on a small RAG
 // function, against the local OpenAI-compatible server.
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { evaluate, getTrace, SpanType, tracedOpenAI, withSpan } from '../../../src/index.js';
 import { correctness, makeJudge, retrievalGroundedness, safety, scorer } from '../../../judges/index.js';
-import { chatCompletion, FakeOpenAI, type LoggedRequest } from '../../support/openai-server.js';
+import { chatCompletion, type LoggedRequest } from '../../support/openai-server.js';
+import { useFakeOpenAI } from '../../support/use-fake-openai.js';
 import { askedText, verdict } from '../../support/judge-faults.js';
 import { useTrackingSandbox } from '../../support/tracking-sandbox.js';
 
 useTrackingSandbox();
 
-let fake: FakeOpenAI;
-beforeAll(async () => {
-  fake = await FakeOpenAI.start();
-});
-afterAll(async () => {
-  await fake.close();
-});
+const fake = useFakeOpenAI();
 beforeEach(() => {
   fake.reset();
   fake.setDefault('chat/completions', (request: LoggedRequest) => {

@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   evaluate,
   getTrace,
@@ -11,19 +11,14 @@ import {
   tracedOpenAI,
   withSpan,
 } from '../../../src/index.js';
-import { FakeOpenAI, chatCompletion, type LoggedRequest } from '../../support/openai-server.js';
+import { chatCompletion, type LoggedRequest } from '../../support/openai-server.js';
+import { useFakeOpenAI } from '../../support/use-fake-openai.js';
 import { askedText, codeScorer, miniJudge, verdict } from '../../support/judge-faults.js';
 import { useTrackingSandbox } from '../../support/tracking-sandbox.js';
 
 useTrackingSandbox();
 
-let fake: FakeOpenAI;
-beforeAll(async () => {
-  fake = await FakeOpenAI.start();
-});
-afterAll(async () => {
-  await fake.close();
-});
+const fake = useFakeOpenAI();
 beforeEach(() => {
   fake.reset();
   fake.setDefault('chat/completions', (request: LoggedRequest) => {

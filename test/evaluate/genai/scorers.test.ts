@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   evaluate,
   Feedback,
@@ -11,19 +11,14 @@ import {
   withSpan,
   ErrorCode,
 } from '../../../src/index.js';
-import { FakeOpenAI, type LoggedRequest } from '../../support/openai-server.js';
+import { type LoggedRequest } from '../../support/openai-server.js';
+import { useFakeOpenAI } from '../../support/use-fake-openai.js';
 import { askedText, codeScorer, miniJudge, verdict } from '../../support/judge-faults.js';
 import { useTrackingSandbox } from '../../support/tracking-sandbox.js';
 
 useTrackingSandbox();
 
-let fake: FakeOpenAI;
-beforeAll(async () => {
-  fake = await FakeOpenAI.start();
-});
-afterAll(async () => {
-  await fake.close();
-});
+const fake = useFakeOpenAI();
 beforeEach(() => {
   fake.reset();
   // "yes" when the outputs mention Paris, "no" otherwise.

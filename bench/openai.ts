@@ -110,7 +110,7 @@ export async function benchOpenAI(): Promise<BenchResult[]> {
 
     // The tracing core's share: an empty span (no inputs, outputs or attributes) around the untraced call.
     const bareSpan = async <T>(call: () => Promise<T>): Promise<T> => {
-      const span = startSpan({ name: 'Completions', spanType: SpanType.LLM });
+      const span = startSpan({ name: 'Completions', spanType: SpanType.CHAT_MODEL });
       const result = await call();
       span.end();
       return result;

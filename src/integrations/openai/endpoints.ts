@@ -12,8 +12,8 @@ export interface Endpoint {
   streamAccumulator?: () => StreamAccumulator;
 }
 
-const chat: Endpoint = { spanName: 'Completions', spanType: SpanType.LLM, streamAccumulator: () => new ChatStreamAccumulator() };
-const responses: Endpoint = { spanName: 'Responses', spanType: SpanType.LLM, streamAccumulator: () => new ResponsesStreamAccumulator() };
+const chat: Endpoint = { spanName: 'Completions', spanType: SpanType.CHAT_MODEL, streamAccumulator: () => new ChatStreamAccumulator() };
+const responses: Endpoint = { spanName: 'Responses', spanType: SpanType.CHAT_MODEL, streamAccumulator: () => new ResponsesStreamAccumulator() };
 const embeddings: Endpoint = { spanName: 'Embeddings', spanType: SpanType.EMBEDDING };
 
 /**

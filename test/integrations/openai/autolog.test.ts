@@ -36,10 +36,10 @@ describe('autolog.openai()', () => {
     }
     await flushTraces();
     expect(openAISpans(memory.traces).map((s) => [s.name, s.type])).toEqual([
-      ['Completions', 'LLM'],
-      ['Responses', 'LLM'],
+      ['Completions', 'CHAT_MODEL'],
+      ['Responses', 'CHAT_MODEL'],
       ['Embeddings', 'EMBEDDING'],
-      ['Completions', 'LLM'],
+      ['Completions', 'CHAT_MODEL'],
     ]);
     expect((openAISpans(memory.traces)[3]?.outputs as { choices: { message: { content: string } }[] }).choices[0]?.message.content).toBe('echo: hello');
   });

@@ -25,7 +25,7 @@ describe('tracedOpenAI: chat completions', () => {
 
     expect(memory.traces).toHaveLength(1);
     const span = onlyOpenAISpan(memory.traces);
-    expect(span).toMatchObject({ name: 'Completions', type: SpanType.LLM, inputs: request, status: { code: 'STATUS_CODE_OK' }, parentSpanId: null });
+    expect(span).toMatchObject({ name: 'Completions', type: SpanType.CHAT_MODEL, inputs: request, status: { code: 'STATUS_CODE_OK' }, parentSpanId: null });
     expect(span.outputs).toEqual(JSON.parse(JSON.stringify(completion)));
     expect(span.attributes).toMatchObject({
       'mlflow.chat.tokenUsage': { input_tokens: 20, output_tokens: 3, total_tokens: 23, cache_read_input_tokens: 8 },

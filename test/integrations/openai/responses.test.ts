@@ -20,7 +20,7 @@ describe('tracedOpenAI: Responses API', () => {
     await flushTraces();
 
     const span = onlyOpenAISpan(memory.traces);
-    expect(span).toMatchObject({ name: 'Responses', type: SpanType.LLM, inputs: request, status: { code: 'STATUS_CODE_OK' } });
+    expect(span).toMatchObject({ name: 'Responses', type: SpanType.CHAT_MODEL, inputs: request, status: { code: 'STATUS_CODE_OK' } });
     expect(span.outputs).toMatchObject({ object: 'response', status: 'completed', output_text: 'Bonjour.', output: [{ type: 'message', content: [{ text: 'Bonjour.' }] }] });
     expect(span.attributes).toMatchObject({
       'mlflow.chat.tokenUsage': { input_tokens: 30, output_tokens: 4, total_tokens: 34, cache_read_input_tokens: 16 },

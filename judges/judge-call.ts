@@ -48,7 +48,7 @@ const plainJsonOnly = new Set<string>();
 export async function callJudge<T>(request: JudgeCallRequest<T>, context: ScoreContext = {}): Promise<JudgeCallResult<T>> {
   const { client, baseURL } = judgeClient(request.model);
   const event = { scorer: request.scorer, model: request.model.uri };
-  const key = context.cache ? judgeCacheKey(request) : undefined;
+  const key = context.cache ? judgeCacheKey(request, baseURL) : undefined;
   if (key !== undefined && context.cache) {
     const hit = await context.cache.get(key).catch((error: unknown) => {
       logger.warn(`Judge cache read failed (${String(error)}); asking the model.`);
@@ -63,7 +63,7 @@ export async function callJudge<T>(request: JudgeCallRequest<T>, context: ScoreC
     }
   }
 
-  const run = (): Promise<Exchange<T>> => exchange(client, baseURL, request, context.signal);
+  const run = (): Promise<Exchange<T>> => linked(context.signal, (signal) => exchange(client, baseURL, request, signal));
   const traced = async (): Promise<Exchange<T> & { traceId?: string }> => {
     if (!context.traceCall) return run();
     const info = { name: request.scorer, model: request.model.uri, request: { messages: request.messages, ...request.parameters } };
@@ -80,10 +80,33 @@ export async function callJudge<T>(request: JudgeCallRequest<T>, context: ScoreC
   return { ok: true, value: outcome.value, cached: false, ...(outcome.traceId !== undefined && { traceId: outcome.traceId }) };
 }
 
-/** SHA-256 of what decides the reply: model, messages, parameters and the requested reply schema. */
-export function judgeCacheKey(request: JudgeCallRequest<unknown>): string {
-  const material = JSON.stringify([request.model.uri, request.messages, request.parameters ?? {}, request.responseSchema ?? null]);
+/**
+ * SHA-256 of what decides the reply: the server (its base URL, resolved as for the call), model, messages, parameters
+ * and the requested reply schema. The same model name on another server is another model.
+ */
+export function judgeCacheKey(request: JudgeCallRequest<unknown>, baseURL: string = judgeClient(request.model).baseURL): string {
+  const server = baseURL.replace(/\/+$/, '');
+  const material = JSON.stringify([server, request.model.uri, request.messages, request.parameters ?? {}, request.responseSchema ?? null]);
   return createHash('sha256').update(material).digest('hex');
+}
+
+/**
+ * Runs one judge call with a signal of its own that follows the evaluation's. The openai client adds an abort listener
+ * to the signal of every request attempt and never removes it: given the evaluation's signal, those listeners would
+ * pile up on it over thousands of calls (MaxListenersExceededWarning, memory). They go on this call's signal instead,
+ * which is dropped with the call; the one listener on the evaluation's signal is removed when the call settles.
+ */
+async function linked<R>(outer: AbortSignal | undefined, call: (signal: AbortSignal | undefined) => Promise<R>): Promise<R> {
+  if (outer === undefined) return call(undefined);
+  const controller = new AbortController();
+  const forward = (): void => controller.abort(outer.reason);
+  if (outer.aborted) forward();
+  else outer.addEventListener('abort', forward, { once: true });
+  try {
+    return await call(controller.signal);
+  } finally {
+    outer.removeEventListener('abort', forward);
+  }
 }
 
 function readCached<T>(request: JudgeCallRequest<T>, reply: string): { value: T } | undefined {

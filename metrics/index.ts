@@ -66,7 +66,7 @@ export {
   regressorMetrics,
 } from './regression.js';
 export { makeMetric, isEvaluationMetric, loggedMetricKeys } from './make-metric.js';
-export type { EvaluationMetric, MakeMetricOptions, MetricArguments, EvalFn } from './make-metric.js';
+export type { EvaluationMetric, MakeMetricOptions, MetricArguments, EvalFn, EvalFnContext } from './make-metric.js';
 export { MetricValue, standardAggregations, linearPercentile, aggregate, GENAI_AGGREGATIONS } from './metric-value.js';
 export type { Score, GenaiAggregation } from './metric-value.js';
 export * from './text/index.js';

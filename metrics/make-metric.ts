@@ -13,7 +13,19 @@ export interface MetricArguments {
   [parameter: string]: unknown;
 }
 
-export type EvalFn = (args: MetricArguments) => MetricValue | number | null | undefined | Promise<MetricValue | number | null | undefined>;
+/**
+ * What evaluate() passes as the second argument of every `evalFn` call of one evaluation: the same object for all of
+ * them (the first-row trial and the full run), so a metric can keep state for that evaluation only.
+ */
+export interface EvalFnContext {
+  /** False when evaluate() was given `cache: false`: a metric that asks a model must not reuse earlier replies. */
+  readonly cache: boolean;
+}
+
+export type EvalFn = (
+  args: MetricArguments,
+  context?: EvalFnContext,
+) => MetricValue | number | null | undefined | Promise<MetricValue | number | null | undefined>;
 
 /** Mirrors MLflow's `EvaluationMetric`. */
 export interface EvaluationMetric {

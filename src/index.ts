@@ -86,7 +86,7 @@ export type { Model, RowModel, BatchModel } from './evaluate/predict.js';
 export type { CustomArtifact } from './evaluate/custom-artifacts.js';
 export { registerEvaluator, listEvaluators } from './evaluate/registry.js';
 export { makeMetric } from '../metrics/make-metric.js';
-export type { EvaluationMetric, MakeMetricOptions, MetricArguments, EvalFn } from '../metrics/make-metric.js';
+export type { EvaluationMetric, MakeMetricOptions, MetricArguments, EvalFn, EvalFnContext } from '../metrics/make-metric.js';
 export { MetricValue } from '../metrics/metric-value.js';
 export type { Score } from '../metrics/metric-value.js';
 export type { Evaluator, EvaluatorConfig, EvaluatorInput, EvaluatorOutput, ModelType } from '../evaluators/types.js';

@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import { AuthenticationError, BadRequestError, PermissionDeniedError, UnprocessableEntityError } from 'openai';
 import { EvalflowError } from '../../src/core/errors.js';
-import { makeMetric, type EvaluationMetric, type MetricArguments } from '../../metrics/make-metric.js';
+import { makeMetric, type EvalFnContext, type EvaluationMetric, type MetricArguments } from '../../metrics/make-metric.js';
 import { aggregate, GENAI_AGGREGATIONS, MetricValue, type Score } from '../../metrics/metric-value.js';
 import { callJudge } from '../judge-call.js';
 import { judgeModel, type JudgeModel, type JudgeModelOptions } from '../model.js';
@@ -35,8 +35,10 @@ export interface MakeGenaiMetricOptions extends JudgeModelOptions {
   maxWorkers?: number;
   metricMetadata?: Record<string, unknown>;
   /**
-   * Replies remembered by (model, prompt, parameters): by default in memory for this metric, so the first row that
-   * evaluate() tries alone is not judged twice; pass a store-backed cache, or false to always ask.
+   * Replies remembered by (server, model, prompt, parameters): by default in memory for one evaluate() call, so the
+   * first row that evaluate() tries alone is not judged twice, and nothing is kept between evaluations (nor for a
+   * direct evalFn call); pass a cache of your own to keep replies, or false to always ask. `evaluate(..., { cache:
+   * false })` always asks too: it reaches the metric as the second argument of its evalFn (EvalFnContext).
    */
   cache?: JudgeCache | false;
 }
@@ -67,7 +69,19 @@ export function makeGenaiMetric(options: MakeGenaiMetricOptions): EvaluationMetr
   const examples = (options.examples ?? []).map((example) => checkExample(example, columns, name));
   const model = judgeModel(options);
   const parameters = { ...DEFAULT_LEGACY_PARAMETERS, ...options.parameters };
-  const cache = options.cache === false ? undefined : (options.cache ?? memoryCache());
+  // The default in-memory caches, one per evaluation: keyed by the evaluation's EvalFnContext, dropped with it.
+  const evaluationCaches = new WeakMap<EvalFnContext, JudgeCache>();
+  const cacheFor = (context: EvalFnContext | undefined): JudgeCache | undefined => {
+    if (options.cache === false || context?.cache === false) return undefined;
+    if (options.cache !== undefined) return options.cache;
+    if (context === undefined) return undefined;
+    let cache = evaluationCaches.get(context);
+    if (cache === undefined) {
+      cache = memoryCache();
+      evaluationCaches.set(context, cache);
+    }
+    return cache;
+  };
   const fixed = {
     name,
     definition: options.definition,
@@ -75,8 +89,9 @@ export function makeGenaiMetric(options: MakeGenaiMetricOptions): EvaluationMetr
     ...(examples.length > 0 && { examples: examples.map((e) => renderExample(e, columns, includeInput)).join('\n\n') }),
   };
 
-  async function evalFn(args: MetricArguments): Promise<MetricValue> {
+  async function evalFn(args: MetricArguments, evaluation?: EvalFnContext): Promise<MetricValue> {
     const predictions = args.predictions;
+    const cache = cacheFor(evaluation);
     const limit = pLimit(maxWorkers);
     const graded = await Promise.all(
       predictions.map((prediction, row) =>

@@ -9,7 +9,7 @@ import { LocalArtifactRepository } from '../store/artifacts/local-artifact-repo.
 import { getStore } from '../tracking/client.js';
 import type { EvaluationMetric } from '../../metrics/make-metric.js';
 import { isEvaluationMetric } from '../../metrics/make-metric.js';
-import { MODEL_TYPES, type EvaluatorConfig, type EvaluatorInput, type EvaluatorOutput, type ModelType } from '../../evaluators/types.js';
+import { MODEL_TYPES, type Evaluator, type EvaluatorConfig, type EvaluatorInput, type EvaluatorOutput, type ModelType } from '../../evaluators/types.js';
 import { configFor, normaliseEvaluatorConfig } from './config.js';
 import { stageCustomArtifacts, type CustomArtifact, type StagedArtifact } from './custom-artifacts.js';
 import { datasetTag, describeDataset } from './dataset.js';
@@ -77,31 +77,19 @@ export async function evaluate(
   // Scorers and LLM judges (and stored traces to re-score): the GenAI flow, which runs the evaluators of a modelType too.
   if (options.scorers !== undefined || isTraceList(data)) return evaluateWithScorers(model, data, options, evaluate);
   checkOptions(options);
+  const evaluators = selectEvaluatorsFor(options);
   // An unknown run is found out before the model is called.
   if (options.runId !== undefined) await getStore().getRun(options.runId);
   const modelType = options.modelType;
   const rawConfig = options.evaluatorConfig;
-  const sharedConfig = configFor('default', rawConfig, listEvaluators());
-  const colMapping = sharedConfig.colMapping ?? {};
-  const mapName = (name: string | undefined): string | undefined =>
-    name === undefined ? undefined : typeof colMapping[name] === 'string' ? (colMapping[name] as string) : name;
-  const targetsName = mapName(options.targets);
-  let predictionsName = mapName(options.predictions);
 
   const source = await loadData(data as Exclude<EvaluationData, readonly Trace[]>);
   if (source.table.rowCount === 0) {
     throw EvalflowError.invalid('The evaluation data has no rows; evaluate needs at least one row.');
   }
-  if (targetsName !== undefined) source.table.column(targetsName, 'targets column');
-
-  const probabilityColumns = probabilityColumnNames(options.probabilities);
-  const weightsColumn = typeof sharedConfig.sampleWeights === 'string' ? sharedConfig.sampleWeights : undefined;
-  const featureNames = resolveFeatureNames(source.table, options.featureNames, [
-    targetsName,
-    model ? undefined : predictionsName,
-    weightsColumn,
-    ...probabilityColumns,
-  ]);
+  const columns = checkColumns(source.table, options, Boolean(model));
+  const { sharedConfig, targetsName, featureNames, weightsColumn } = columns;
+  let predictionsName = columns.predictionsName;
 
   // Predictions: from the model, or from the dataset.
   let table = source.table.select([...new Set([...featureNames, ...(targetsName ? [targetsName] : []), ...(weightsColumn ? [weightsColumn] : [])])]);
@@ -147,14 +135,7 @@ export async function evaluate(
   }
 
   // Built-in evaluators, then extra metrics, all in memory.
-  const evaluators = selectEvaluators(options.evaluators, modelType, (name) => configFor(name, rawConfig, listEvaluators()));
   const extraMetrics = options.extraMetrics ?? [];
-  if (evaluators.length === 0 && extraMetrics.length === 0) {
-    throw EvalflowError.invalid(
-      `The model could not be evaluated by any of the registered evaluators (${listEvaluators().join(', ')}) for ` +
-        `model type ${modelType ?? '(none)'}. Set modelType, or pass extraMetrics.`,
-    );
-  }
   const baseInput = { modelType: modelType ?? 'regressor', table, featureNames, targetsName, predictionsName, probabilities, otherOutputNames, latencies, retrievedDocuments };
   const merged: EvaluatorOutput = { metrics: {}, metricValues: {}, artifacts: [], rowColumns: {}, warnings: [] };
   for (const evaluator of evaluators) {
@@ -171,6 +152,7 @@ export async function evaluate(
       config: sharedConfig,
       metricValues: merged.metricValues,
       builtinCount: Object.keys(merged.metricValues).length,
+      cache: options.cache,
     });
     mergeOutput(merged, extra);
   }
@@ -220,7 +202,8 @@ export async function evaluate(
   return new EvaluationResult({ metrics: merged.metrics, artifacts: runId.artifacts, tables, runId: runId.id, warnings: merged.warnings });
 }
 
-function checkOptions(options: EvaluateOptions): void {
+/** Checks the options alone, before the data is read (the GenAI flow runs it too when given a modelType or extraMetrics). */
+export function checkOptions(options: EvaluateOptions): void {
   if (options.modelType !== undefined && !(MODEL_TYPES as readonly string[]).includes(options.modelType)) {
     throw EvalflowError.invalid(`Unknown modelType "${String(options.modelType)}". Use one of: ${MODEL_TYPES.join(', ')}.`);
   }
@@ -252,6 +235,45 @@ function checkOptions(options: EvaluateOptions): void {
       ? options.evaluatorConfig
       : undefined,
   );
+}
+
+/** The evaluators to run, or an error when there are none and no extra metrics; before any model call. */
+export function selectEvaluatorsFor(options: EvaluateOptions): Evaluator[] {
+  const evaluators = selectEvaluators(options.evaluators, options.modelType, (name) => configFor(name, options.evaluatorConfig, listEvaluators()));
+  if (evaluators.length === 0 && (options.extraMetrics ?? []).length === 0) {
+    throw EvalflowError.invalid(
+      `The model could not be evaluated by any of the registered evaluators (${listEvaluators().join(', ')}) for ` +
+        `model type ${options.modelType ?? '(none)'}. Set modelType, or pass extraMetrics.`,
+    );
+  }
+  return evaluators;
+}
+
+/**
+ * The columns the options name (through colMapping), checked against the data before any model call: the targets
+ * column exists, and so do the featureNames (all columns but targets, static predictions, weights and probabilities
+ * by default).
+ */
+export function checkColumns(
+  table: EvalTable,
+  options: EvaluateOptions,
+  hasModel: boolean,
+): { sharedConfig: EvaluatorConfig; targetsName: string | undefined; predictionsName: string | undefined; weightsColumn: string | undefined; featureNames: string[] } {
+  const sharedConfig = configFor('default', options.evaluatorConfig, listEvaluators());
+  const colMapping = sharedConfig.colMapping ?? {};
+  const mapName = (name: string | undefined): string | undefined =>
+    name === undefined ? undefined : typeof colMapping[name] === 'string' ? (colMapping[name] as string) : name;
+  const targetsName = mapName(options.targets);
+  const predictionsName = mapName(options.predictions);
+  if (targetsName !== undefined) table.column(targetsName, 'targets column');
+  const weightsColumn = typeof sharedConfig.sampleWeights === 'string' ? sharedConfig.sampleWeights : undefined;
+  const featureNames = resolveFeatureNames(table, options.featureNames, [
+    targetsName,
+    hasModel ? undefined : predictionsName,
+    weightsColumn,
+    ...probabilityColumnNames(options.probabilities),
+  ]);
+  return { sharedConfig, targetsName, predictionsName, weightsColumn, featureNames };
 }
 
 export interface LoadedData {

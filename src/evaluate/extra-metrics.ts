@@ -1,6 +1,6 @@
 import { EvalflowError } from '../core/errors.js';
 import type { EvalTable } from '../data/eval-table.js';
-import { loggedMetricKeys, type EvaluationMetric, type MetricArguments } from '../../metrics/make-metric.js';
+import { loggedMetricKeys, type EvalFnContext, type EvaluationMetric, type MetricArguments } from '../../metrics/make-metric.js';
 import { MetricValue } from '../../metrics/metric-value.js';
 import type { EvaluatorConfig, EvaluatorOutput } from '../../evaluators/types.js';
 
@@ -15,6 +15,8 @@ export interface ExtraMetricsInput {
   metricValues: Record<string, MetricValue>;
   /** How many built-in metrics came first: warnings count them, as MLflow's do. */
   builtinCount: number;
+  /** evaluate()'s `cache` option: `false` is passed on to the metrics (legacy LLM metrics then never cache replies). */
+  cache?: boolean;
 }
 
 type Resolution = { kind: 'value'; value: unknown } | { kind: 'missing'; reason: 'targets' | 'column' } | { kind: 'wait' };
@@ -26,7 +28,10 @@ type Resolution = { kind: 'value'; value: unknown } | { kind: 'missing'; reason:
  */
 export async function computeExtraMetrics(metrics: readonly EvaluationMetric[], input: ExtraMetricsInput): Promise<EvaluatorOutput> {
   const order = scheduleMetrics(metrics, input);
-  await tryOnFirstRow(order, input);
+  // One context for every evalFn call of this evaluation: a legacy LLM metric keeps its reply cache in it, so the
+  // first row's trial reply is reused by the full run, and forgotten with the evaluation.
+  const context: EvalFnContext = Object.freeze({ cache: input.cache !== false });
+  await tryOnFirstRow(order, input, context);
 
   const output: EvaluatorOutput = { metrics: {}, metricValues: {}, artifacts: [], rowColumns: {}, warnings: [] };
   const computed: Record<string, MetricValue> = { ...input.metricValues };
@@ -34,7 +39,7 @@ export async function computeExtraMetrics(metrics: readonly EvaluationMetric[], 
   for (const metric of order) {
     const index = input.builtinCount + metrics.indexOf(metric);
     const args = resolveArguments(metric, input, computed, undefined);
-    const raw = await metric.evalFn(args);
+    const raw = await metric.evalFn(args, context);
     const value = checkReturn(metric, raw, index, output.warnings);
     if (!value) continue;
     computed[metric.key] = value;
@@ -67,13 +72,13 @@ function scheduleMetrics(metrics: readonly EvaluationMetric[], input: ExtraMetri
   return order;
 }
 
-async function tryOnFirstRow(order: readonly EvaluationMetric[], input: ExtraMetricsInput): Promise<void> {
+async function tryOnFirstRow(order: readonly EvaluationMetric[], input: ExtraMetricsInput, context: EvalFnContext): Promise<void> {
   if (input.table.rowCount === 0) return;
   const failures: string[] = [];
   const computed: Record<string, MetricValue> = { ...input.metricValues };
   for (const metric of order) {
     try {
-      const raw = await metric.evalFn(resolveArguments(metric, input, computed, 1));
+      const raw = await metric.evalFn(resolveArguments(metric, input, computed, 1), context);
       if (raw instanceof MetricValue) computed[metric.key] = raw;
       else if (typeof raw === 'number') computed[metric.key] = new MetricValue({ aggregateResults: { [metric.name]: raw } });
     } catch (error) {

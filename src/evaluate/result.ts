@@ -44,7 +44,7 @@ export interface JudgeStats {
   calls: number;
   /** Judge replies taken from the cache. */
   cacheHits: number;
-  /** Feedback with an error instead of a value (judge failures, SCORER_ERROR). */
+  /** Feedback with an error instead of a value (judge failures, SCORER_ERROR); not that of rows whose model call failed. */
   errors: number;
 }
 

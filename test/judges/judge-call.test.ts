@@ -1,6 +1,7 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { JudgeErrorCode, makeJudge, relevanceToQuery, safety, type ScoreContext } from '../../judges/index.js';
-import { apiError } from '../support/openai-server.js';
+import { apiError, FakeOpenAI } from '../support/openai-server.js';
 import { chatBody, judgeText, promptText, refusal, verdict } from '../support/judge-replies.js';
 import { memoryCache, useJudgeServer } from './helpers.js';
 
@@ -122,6 +123,52 @@ describe('a judge call', () => {
     ]);
     await judge.score({ outputs: 'Something else' }, context);
     expect(server().requestsTo('chat/completions')).toHaveLength(2);
+  });
+
+  it('keys the cache by server too: the same model on another server is asked, never served the first one’s reply', async () => {
+    const other = await FakeOpenAI.start();
+    try {
+      server().setDefault('chat/completions', verdict('yes', 'Server A: safe.'));
+      other.setDefault('chat/completions', verdict('no', 'Server B: unsafe.'));
+      const cache = memoryCache();
+      const [a] = await safety(connection()).score({ outputs: 'hi' }, { cache });
+      const [b] = await safety({ ...connection(), baseURL: other.baseURL }).score({ outputs: 'hi' }, { cache });
+      expect([a?.value, b?.value]).toEqual(['yes', 'no']);
+      expect(other.requestsTo('chat/completions')).toHaveLength(1);
+      expect(cache.hits).toBe(0);
+      // Back on the first server (written with a trailing slash): its own reply, from the cache.
+      const [again] = await safety({ ...connection(), baseURL: `${server().baseURL}/` }).score({ outputs: 'hi' }, { cache });
+      expect(again?.rationale).toBe('Server A: safe.');
+      expect(server().requestsTo('chat/completions')).toHaveLength(1);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('leaves no abort listener on the caller’s signal once a call settles, and still cancels a call in flight', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning);
+    };
+    process.on('warning', onWarning);
+    try {
+      server().setDefault('chat/completions', verdict('yes'));
+      const controller = new AbortController();
+      const judge = safety(connection());
+      for (let i = 0; i < 30; i += 1) await judge.score({ outputs: `text ${i}` }, { signal: controller.signal });
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+
+      server().setDefault('chat/completions', { ...verdict('yes'), delayMs: 5_000 });
+      const pending = judge.score({ outputs: 'slow' }, { signal: controller.signal });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+      controller.abort(new Error('stop'));
+      await expect(pending).rejects.toThrow(/abort/i);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 
   it('does not cache a failed call', async () => {

@@ -8,8 +8,10 @@ import {
   faithfulness,
   makeGenaiMetric,
   relevance,
+  scorer,
   type EvaluationExample,
 } from '../../judges/index.js';
+import { FAITHFULNESS } from '../../judges/prompts/legacy/faithfulness.js';
 import { apiError, lastUserText } from '../support/openai-server.js';
 import { byPrompt, chatBody, judgeText } from '../support/judge-replies.js';
 import { useTrackingSandbox } from '../support/tracking-sandbox.js';
@@ -137,6 +139,41 @@ describe('makeGenaiMetric', () => {
     ]);
     // evaluate() tries each metric on the first row first; the metric's own cache spares that second call.
     expect(requests()).toHaveLength(2);
+  });
+
+  it('keeps its default reply cache for one evaluation only, and evaluate(..., { cache: false }) turns it off', async () => {
+    server().setDefault('chat/completions', judgeText('score: 4\njustification: Fine.'));
+    const metric = answerSimilarity(connection());
+    const data = { inputs: ['Capital of France?', 'Capital of Spain?'], answer: ['Paris', 'Madrid'], truth: ['Paris', 'Madrid'] };
+    const options = { predictions: 'answer', targets: 'truth', extraMetrics: [metric] };
+    await evaluate(null, data, options);
+    expect(requests()).toHaveLength(2); // the first row's trial reply is reused by the full run
+    await evaluate(null, data, options);
+    expect(requests()).toHaveLength(4); // a new evaluation asks again
+    await evaluate(null, data, { ...options, cache: false });
+    expect(requests()).toHaveLength(7); // the trial and both rows
+    // With scorers, `cache: false` reaches the extra metrics run on the outputs too.
+    await evaluate(null, { question: data.inputs, answer: data.answer, truth: data.truth }, {
+      ...options,
+      scorers: [scorer(() => 1, { name: 'one' })],
+      columns: { inputs: { inputs: 'question' }, outputs: 'answer' },
+      cache: false,
+    });
+    expect(requests()).toHaveLength(10);
+    // Called on its own, the metric keeps nothing from one call to the next.
+    const args = { predictions: ['Paris'], inputs: ['Capital of France?'], targets: ['Paris'], metrics: {} };
+    await metric.evalFn(args);
+    await metric.evalFn(args);
+    expect(requests()).toHaveLength(12);
+  });
+});
+
+describe('faithfulness', () => {
+  it('has examples that score as its rubric says: one of two claims backed by the context is about half, a 3', () => {
+    const [halfBacked, allBacked] = FAITHFULNESS.examples;
+    expect(FAITHFULNESS.gradingPrompt).toContain('Score 3: about half of the claims are backed by the context.');
+    expect(halfBacked).toMatchObject({ score: 3, justification: expect.stringMatching(/One of the two claims is backed.*so the score is 3\.$/) });
+    expect(allBacked).toMatchObject({ score: 5, justification: expect.stringMatching(/score is 5\.$/) });
   });
 });
 

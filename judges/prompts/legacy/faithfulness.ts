@@ -12,9 +12,9 @@ export const FAITHFULNESS = {
   examples: [
     {
       output: 'The library closes at 9 pm on weekdays and offers free parking for members.',
-      score: 2,
+      score: 3,
       justification:
-        'The context gives the weekday closing time of 9 pm but says nothing about parking, and parking is half of what the output claims. With one of two claims unsupported and the other minor, the score is 2.',
+        'The output makes two claims: the weekday closing time of 9 pm, which the context states, and free parking for members, which the context does not mention. One of the two claims is backed, about half, so the score is 3.',
       gradingContext: { context: 'The city library is open from 8 am to 9 pm on weekdays and from 10 am to 4 pm on Saturdays.' },
     },
     {

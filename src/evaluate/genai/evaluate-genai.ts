@@ -5,7 +5,7 @@ import { EvalflowError } from '../../core/errors.js';
 import { logger } from '../../core/logger.js';
 import { getStore } from '../../tracking/client.js';
 import { flushTraces } from '../../tracing/span-api.js';
-import { MODEL_TYPES } from '../../../evaluators/types.js';
+import { EvalTable, type TableInput } from '../../data/eval-table.js';
 import type { JudgeCallEvent } from '../../../judges/types.js';
 import { datasetTag } from '../dataset.js';
 import { isBatchModel, isPlainObject, type Model, type RowModel } from '../predict.js';
@@ -24,8 +24,11 @@ import {
   type JudgeStats,
 } from './options.js';
 import { resultTable } from './result-table.js';
-import { runRow, type RowEnvironment, type RowResult } from './row-runner.js';
+import { PREDICT_ERROR } from './run-scorers.js';
+import { runRow, storedExpectations, type RowEnvironment, type RowResult } from './row-runner.js';
 import { inRun } from '../in-run.js';
+import { checkColumns, checkOptions, selectEvaluatorsFor, type EvaluateOptions } from '../evaluate.js';
+import { staticProbabilities } from '../static-probabilities.js';
 
 /** The evaluate() options this flow reads (EvaluateOptions has them all). */
 export interface GenaiRunOptions extends GenaiEvaluateOptions {
@@ -66,11 +69,20 @@ export async function evaluateWithScorers<O extends GenaiRunOptions>(
   }
   const rowModel = (model ?? undefined) as RowModel | undefined;
   const combined = options.modelType !== undefined || (options.extraMetrics?.length ?? 0) > 0;
-  if (options.modelType !== undefined && !(MODEL_TYPES as readonly string[]).includes(options.modelType)) {
-    throw EvalflowError.invalid(`Unknown modelType "${String(options.modelType)}". Use one of: ${MODEL_TYPES.join(', ')}.`);
-  }
-  if ((options.modelType === 'classifier' || options.modelType === 'regressor') && options.targets === undefined) {
-    throw EvalflowError.invalid(`The targets argument must be specified for ${options.modelType} models: name the column of true values with { targets: "column" }.`);
+  // The options of the built-in evaluators' run on the outputs (classic flow), checked here as that flow checks them.
+  const predictions = options.predictions ?? 'outputs';
+  const classicOptions: O = {
+    ...options,
+    scorers: undefined,
+    columns: undefined,
+    concurrency: undefined,
+    onProgress: undefined,
+    signal: undefined,
+    predictions,
+  };
+  if (combined) {
+    checkOptions(classicOptions as EvaluateOptions);
+    selectEvaluatorsFor(classicOptions as EvaluateOptions);
   }
   if (options.cache !== undefined && typeof options.cache !== 'boolean') throw EvalflowError.invalid('cache must be true or false.');
   if (options.runId !== undefined) await getStore().getRun(options.runId);
@@ -80,6 +92,10 @@ export async function evaluateWithScorers<O extends GenaiRunOptions>(
     reserved: [options.targets, rowModel ? undefined : options.predictions],
     defaultOutputs: rowModel ? undefined : options.predictions,
   });
+  // The rows as the built-in evaluators get them (the outputs column is filled in once the rows have run): their
+  // columns (targets, featureNames, probabilities …) are checked before any model or judge call.
+  const flatRows = combined ? rows.map(flatRow) : [];
+  if (combined) checkClassicColumns(flatRows, classicOptions as EvaluateOptions, predictions);
   options.signal?.throwIfAborted();
 
   return inRun(options, async (runId) => {
@@ -107,6 +123,8 @@ export async function evaluateWithScorers<O extends GenaiRunOptions>(
       concurrency: concurrency.scorers,
       cache,
       signal: options.signal,
+      runId,
+      experimentId: run.info.experimentId,
       onCall: (_event: JudgeCallEvent, counters) => report('rows', counters),
     });
     const writer = new AssessmentWriter(store);
@@ -137,6 +155,7 @@ export async function evaluateWithScorers<O extends GenaiRunOptions>(
         ),
       );
     } finally {
+      judges.close();
       rowLimit.clearQueue();
       await writer.close();
       await cache?.close();
@@ -152,7 +171,8 @@ export async function evaluateWithScorers<O extends GenaiRunOptions>(
     const judgeStats: JudgeStats = {
       calls: judges.counters.calls,
       cacheHits: judges.counters.cacheHits,
-      errors: feedback.filter((f) => f.error !== null).length,
+      // Rows whose model call failed are counted in the warning and the error column, not as scorer errors.
+      errors: feedback.filter((f) => f.error !== null && f.error.errorCode !== PREDICT_ERROR).length,
     };
     const predictFailures = results.filter((r) => r.error !== null).length;
     if (predictFailures > 0) warnOnce('predict', `The model failed on ${predictFailures} of ${rows.length} rows; see the error column of tables.eval_results.`);
@@ -160,19 +180,9 @@ export async function evaluateWithScorers<O extends GenaiRunOptions>(
 
     let classicResult: EvaluationResult | undefined;
     if (combined) {
-      const predictions = options.predictions ?? 'outputs';
-      const flat = results.map((result, i) => ({ ...flatRow(rows[i] as GenaiRow, result), [predictions]: result.outputs }));
-      classicResult = await classic(null, flat, {
-        ...options,
-        scorers: undefined,
-        columns: undefined,
-        concurrency: undefined,
-        onProgress: undefined,
-        cache: undefined,
-        signal: undefined,
-        runId,
-        predictions,
-      });
+      const flat = results.map((result, i) => ({ ...flatRows[i], [predictions]: result.outputs }));
+      // `cache` goes on to the extra metrics: `false` keeps legacy LLM metrics from caching judge replies too.
+      classicResult = await classic(null, flat, { ...classicOptions, runId });
     }
 
     const timestamp = Date.now();
@@ -194,10 +204,23 @@ export async function evaluateWithScorers<O extends GenaiRunOptions>(
 
 export { isTraceList };
 
-/** A row as flat columns for the built-in evaluators: plain rows as given; GenAI rows as their inputs and expectations. */
-function flatRow(row: GenaiRow, result: RowResult): Record<string, unknown> {
+/**
+ * A row as flat columns for the built-in evaluators: plain rows as given; GenAI rows as their inputs and expectations
+ * (a stored trace's root inputs and expectations when the row does not give them), as runRow() reads them.
+ */
+function flatRow(row: GenaiRow): Record<string, unknown> {
   if (row.flat !== undefined) return { ...row.flat };
-  return { ...(isPlainObject(result.inputs) ? result.inputs : {}), ...result.expectations };
+  const inputs = row.inputs ?? row.trace?.rootSpan?.inputs;
+  const stored = row.trace === undefined ? {} : storedExpectations(row.trace);
+  return { ...(isPlainObject(inputs) ? inputs : {}), ...stored, ...row.expectations };
+}
+
+/** The classic flow's column checks on the rows it will get, with the outputs column still empty. */
+function checkClassicColumns(flatRows: readonly Record<string, unknown>[], options: EvaluateOptions, predictions: string): void {
+  const table = EvalTable.from(flatRows.map((row) => ({ ...row, [predictions]: null })) as TableInput);
+  const columns = checkColumns(table, options, false);
+  if (columns.predictionsName !== undefined) table.column(columns.predictionsName, 'predictions column');
+  if (options.probabilities !== undefined) staticProbabilities(table, options.probabilities);
 }
 
 /** First 16 hex digits of a SHA-256 over the rows (inputs, outputs, expectations, trace ids). */

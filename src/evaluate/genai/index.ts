@@ -9,6 +9,6 @@ export {
   type JudgeStats,
 } from './options.js';
 export { feedbackNumber } from './aggregate.js';
-export { SCORER_ERROR } from './run-scorers.js';
+export { PREDICT_ERROR, SCORER_ERROR } from './run-scorers.js';
 export { EVAL_REQUEST_ID_TAG } from './row-runner.js';
 export { SOURCE_SCORER_TAG } from './judge-context.js';

@@ -14,7 +14,7 @@ import type { ScoreContext, Scorer } from '../../../judges/types.js';
 import type { RowModel } from '../predict.js';
 import type { AssessmentWriter } from './assessment-writer.js';
 import type { GenaiRow } from './data.js';
-import { runScorers } from './run-scorers.js';
+import { predictFailed, runScorers } from './run-scorers.js';
 
 /** The trace tag that ties a row's trace to its evaluation request. */
 export const EVAL_REQUEST_ID_TAG = 'mlflow.eval.requestId';
@@ -38,7 +38,7 @@ export interface RowResult {
   traceId: string | null;
   inputs: unknown;
   outputs: unknown;
-  /** Why the model failed on this row; scoring still ran. */
+  /** Why the model failed on this row; its scorers then give PREDICT_ERROR feedback instead of running. */
   error: string | null;
   state: string | null;
   feedback: Feedback[];
@@ -80,17 +80,23 @@ export async function runRow(row: GenaiRow, env: RowEnvironment): Promise<RowRes
   if (row.trace !== undefined && outputs === undefined) outputs = root?.outputs;
   const stored = trace === undefined ? {} : storedExpectations(trace);
   const expectations = row.expectations ?? (row.trace !== undefined ? stored : undefined);
-  const scored = await runScorers(
-    env.scorers,
-    {
-      ...(inputs !== undefined && { inputs: inputs as Record<string, unknown> }),
-      outputs: outputs ?? null,
-      ...(expectations !== undefined && { expectations }),
-      ...(trace !== undefined && { trace }),
-    },
-    env.scoreContext,
-  );
-  const feedback = scored.flat();
+  // A row whose model call failed has no outputs to judge: each scorer gets an error feedback with the model's error
+  // instead of being run (see predictFailed).
+  const feedback =
+    error !== null
+      ? env.scorers.map((scorer) => predictFailed(scorer, error))
+      : (
+          await runScorers(
+            env.scorers,
+            {
+              ...(inputs !== undefined && { inputs: inputs as Record<string, unknown> }),
+              outputs: outputs ?? null,
+              ...(expectations !== undefined && { expectations }),
+              ...(trace !== undefined && { trace }),
+            },
+            env.scoreContext,
+          )
+        ).flat();
 
   let logged = false;
   if (trace !== undefined) {
@@ -181,7 +187,7 @@ async function traceRow(row: GenaiRow, env: RowEnvironment): Promise<{ traceId: 
 }
 
 /** The trace's valid expectations by name (the newest of a name wins). */
-function storedExpectations(trace: Trace): Record<string, unknown> {
+export function storedExpectations(trace: Trace): Record<string, unknown> {
   const expectations: Record<string, unknown> = {};
   const byTime = [...(trace.info.assessments ?? [])].sort((a, b) => a.createTimeMs - b.createTimeMs);
   for (const assessment of byTime) if (assessment.kind === 'expectation' && assessment.valid) expectations[assessment.name] = assessment.value;

@@ -4,6 +4,8 @@ import { isEvalflowError } from '../../core/errors.js';
 import type { ScoreContext, Scorer, ScorerInput } from '../../../judges/types.js';
 
 export const SCORER_ERROR = 'SCORER_ERROR';
+/** The error code of a scorer's feedback on a row whose model call (predict_fn) failed. */
+export const PREDICT_ERROR = 'PREDICT_ERROR';
 
 /**
  * Runs every scorer on one row, at once. A scorer that throws (or returns something other than Feedback[]) gives
@@ -39,6 +41,20 @@ export function scorerError(scorer: Scorer, error: unknown): Feedback {
       errorMessage: isEvalflowError(error) || error instanceof Error ? message : String(error),
       stackTrace: stack,
     }),
+  });
+}
+
+/**
+ * The feedback of every scorer on a row whose model call failed: an error naming the failed prediction, never a
+ * verdict. Built-in judges would otherwise judge a blank response (and a "safe", "relevant" … verdict would count in
+ * the run metrics); code scorers get the same treatment, so that every scorer of a failed row is left out of the
+ * aggregates alike and the row's error says why. (MLflow still runs the scorers with outputs None.)
+ */
+export function predictFailed(scorer: Scorer, message: string): Feedback {
+  return new Feedback({
+    name: scorer.name,
+    source: scorer.kind === 'llm' && scorer.model ? { sourceType: 'LLM_JUDGE', sourceId: scorer.model } : { sourceType: 'CODE', sourceId: scorer.name },
+    error: new AssessmentError({ errorCode: PREDICT_ERROR, errorMessage: `Not scored: ${message}` }),
   });
 }
 

@@ -2,7 +2,7 @@
 // function, against the local OpenAI-compatible server.
 import OpenAI from 'openai';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { evaluate, getTrace, SpanType, tracedOpenAI, withSpan } from '../../../src/index.js';
+import { createExperiment, evaluate, getTrace, SpanType, tracedOpenAI, withRun, withSpan } from '../../../src/index.js';
 import { correctness, makeJudge, retrievalGroundedness, safety, scorer } from '../../../judges/index.js';
 import { chatCompletion, type LoggedRequest } from '../../support/openai-server.js';
 import { useFakeOpenAI } from '../../support/use-fake-openai.js';
@@ -67,5 +67,18 @@ describe('evaluate() with built-in judges, makeJudge and scorer()', () => {
       expect(judgeTrace?.info.tags['mlflow.trace.sourceScorer'], name).toBe(name);
       expect(byName[name]?.metadata['mlflow.assessment.sourceRunId']).toBe(result.runId);
     }
+  });
+
+  it('with a runId (no active run), logs the judge traces in that run’s experiment, linked to the run like the row traces', async () => {
+    const experimentId = await createExperiment('judged elsewhere');
+    const runId = await withRun({ experimentId }, async (run) => run.info.runId);
+    const connection = { model: 'openai:/judge', baseURL: fake.baseURL, apiKey: 'sk-test' };
+    const result = await evaluate(null, [{ inputs: { question: 'Capital of France?' }, outputs: 'Paris.' }], { scorers: [safety(connection)], runId, cache: false });
+    expect(result.runId).toBe(runId);
+    const row = await getTrace(result.tables.eval_results?.[0]?.trace_id as string);
+    expect(row?.info).toMatchObject({ experimentId, traceMetadata: { 'mlflow.sourceRun': runId } });
+    const feedback = row?.info.assessments?.find((a) => a.name === 'safety');
+    const judgeTrace = await getTrace(feedback?.metadata['mlflow.assessment.scorerTraceId'] as string);
+    expect(judgeTrace?.info).toMatchObject({ experimentId, traceMetadata: { 'mlflow.sourceRun': runId }, tags: { 'mlflow.trace.sourceScorer': 'safety' } });
   });
 });

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import OpenAI from 'openai';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -11,6 +12,8 @@ import {
   tracedOpenAI,
   withSpan,
 } from '../../../src/index.js';
+import { safety } from '../../../judges/index.js';
+import { PREDICT_ERROR } from '../../../src/evaluate/genai/index.js';
 import { chatCompletion, type LoggedRequest } from '../../support/openai-server.js';
 import { useFakeOpenAI } from '../../support/use-fake-openai.js';
 import { askedText, codeScorer, miniJudge, verdict } from '../../support/judge-faults.js';
@@ -64,14 +67,14 @@ describe('evaluate() with a predict function and scorers', () => {
       expect(spans.filter((s) => s !== trace?.rootSpan).every((s) => s.parentId === trace?.rootSpan?.spanId)).toBe(true);
       expect(trace?.rootSpan?.spanType).toBe(SpanType.CHAIN);
       expect(trace?.rootSpan?.outputs).toBe(row.response);
-      expect(spans.find((s) => s.name === 'Completions')?.spanType).toBe(SpanType.LLM);
+      expect(spans.find((s) => s.name === 'Completions')?.spanType).toBe(SpanType.CHAT_MODEL);
       expect(trace?.info.traceMetadata['mlflow.sourceRun']).toBe(result.runId);
       const feedback = trace?.info.assessments?.find((a) => a.name === 'correctness');
       expect(feedback).toMatchObject({ value: row['correctness/value'], spanId: trace?.rootSpan?.spanId, source: { sourceType: 'LLM_JUDGE' } });
     }
   });
 
-  it('records a failing model call as the row error, and still scores the row', async () => {
+  it('records a failing model call as the row error, and gives its scorers an error feedback instead of a verdict', async () => {
     let calls = 0;
     const flaky = async (inputs: Record<string, unknown>): Promise<string> => {
       calls += 1;
@@ -83,18 +86,28 @@ describe('evaluate() with a predict function and scorers', () => {
       seen.push(outputs);
       return outputs !== null;
     });
-    const result = await evaluate(flaky, questions, { scorers: [spy] });
+    // A built-in judge would judge a blank response on the failed row and give a verdict that counts in safety/mean.
+    const judge = safety({ baseURL: fake.baseURL, apiKey: 'sk-test', maxRetries: 0 });
+    const result = await evaluate(flaky, questions, { scorers: [spy, judge], cache: false });
     expect(calls).toBe(3);
     const failed = result.tables.eval_results?.[1];
-    expect(failed?.error).toBe('Failed to invoke the predict_fn with {"question":"Capital of Italy?"}: model down');
+    const message = 'Failed to invoke the predict_fn with {"question":"Capital of Italy?"}: model down';
+    expect(failed?.error).toBe(message);
     expect(failed?.state).toBe('ERROR');
-    expect(failed?.['has_output/value']).toBe(false);
-    expect(seen).toHaveLength(3);
-    expect(result.metrics['has_output/mean']).toBeCloseTo(2 / 3);
+    expect(failed?.['has_output/value']).toBeNull();
+    expect(failed?.['safety/value']).toBeNull();
+    expect(seen).toEqual(['Paris', 'Paris']);
+    expect(fake.requestsTo('chat/completions')).toHaveLength(2);
+    expect(result.metrics).toEqual({ 'has_output/mean': 1, 'safety/mean': 1 });
+    expect(result.judgeStats).toEqual({ calls: 2, cacheHits: 0, errors: 0 });
     expect(result.warnings.join('\n')).toContain('The model failed on 1 of 3 rows');
     const trace = await getTrace(failed?.trace_id as string);
     expect(trace?.info.state).toBe('ERROR');
-    expect(trace?.info.assessments?.map((a) => a.name).sort()).toEqual(['expected_response', 'has_output']);
+    expect(trace?.info.assessments?.map((a) => a.name).sort()).toEqual(['expected_response', 'has_output', 'safety']);
+    const byName = Object.fromEntries((trace?.info.assessments ?? []).map((a) => [a.name, a]));
+    for (const [name, source] of [['has_output', { sourceType: 'CODE', sourceId: 'has_output' }], ['safety', { sourceType: 'LLM_JUDGE', sourceId: 'openai:/gpt-4.1-mini' }]] as const) {
+      expect(byName[name]).toMatchObject({ value: null, source, error: { errorCode: PREDICT_ERROR, errorMessage: `Not scored: ${message}` } });
+    }
   });
 
   it('keeps the model and the judges within their own concurrency limits', async () => {
@@ -202,6 +215,30 @@ describe('evaluate() with a predict function and scorers', () => {
     expect(result.tables.eval_results_table?.map((r) => r.outputs)).toEqual(['Paris', 'Lyon']);
     const traces = await searchTraces({ runId: result.runId as string });
     expect(traces).toHaveLength(2);
+  });
+
+  it('with a signal, leaves no abort listener behind and no MaxListenersExceededWarning at 16 judge calls at once', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning);
+    };
+    process.on('warning', onWarning);
+    try {
+      fake.setDefault('chat/completions', async () => {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        return verdict('yes');
+      });
+      const controller = new AbortController();
+      const many = Array.from({ length: 48 }, (_, i) => ({ inputs: { q: i }, outputs: `o${i}` }));
+      const judge = safety({ baseURL: fake.baseURL, apiKey: 'sk-test', maxRetries: 0 });
+      const result = await evaluate(null, many, { scorers: [judge], concurrency: { scorers: 16 }, signal: controller.signal, cache: false });
+      expect(result.judgeStats?.calls).toBe(48);
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning').map(String)).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 
   it('stops on an aborted signal without unhandled rejections', async () => {

@@ -225,6 +225,48 @@ describe('evaluate() with scorers on static rows', () => {
     expect(await searchTraces({})).toEqual([]);
   });
 
+  it('checks the options of the built-in evaluators (modelType, extraMetrics) before any model or judge call', async () => {
+    let modelCalls = 0;
+    const model = async (): Promise<string> => {
+      modelCalls += 1;
+      return 'Paris';
+    };
+    let scored = 0;
+    const counted = codeScorer('counted', () => {
+      scored += 1;
+      return 1;
+    });
+    const judge = miniJudge({ name: 'correctness', baseURL: fake.baseURL });
+    const plain = { question: ['Capital of France?', 'Capital of Italy?'], truth: ['Paris', 'Rome'] };
+    const columns = { inputs: 'question' };
+    const bad: [Record<string, unknown>, RegExp][] = [
+      [{ extraMetrics: [{}] }, /following metrics have the wrong type/],
+      [{ modelType: 'question-answering', targets: 'nope' }, /targets column "nope" is not in the data/],
+      [{ modelType: 'question-answering', evaluatorConfig: { colMapping: { truth: 'nope' } }, targets: 'truth' }, /targets column "nope"/],
+      [{ modelType: 'question-answering', featureNames: ['question', 'nope'] }, /feature column "nope" is not in the data/],
+      [{ modelType: 'question-answering', batchSize: 0 }, /batchSize must be a whole number/],
+      [{ modelType: 'question-answering', evaluatorConfig: 'metric_prefix' }, /evaluatorConfig/],
+      [{ modelType: 'question-answering', evaluators: ['nope'] }, /Unknown evaluator "nope"/],
+      [{ modelType: 'classifier', targets: 'truth', probabilities: 'nope' }, /probabilities column "nope" is not in the data/],
+    ];
+    for (const [options, message] of bad) {
+      await expect(evaluate(model, plain, { scorers: [counted, judge], columns, ...options } as never), JSON.stringify(options)).rejects.toThrow(message);
+    }
+    // GenAI rows: their inputs and expectations are the columns; stored traces' ones too.
+    await expect(evaluate(null, rows, { scorers: [counted, judge], modelType: 'question-answering', targets: 'truth' })).rejects.toThrow(
+      /targets column "truth" is not in the data. Columns: "question", "expected_response", "outputs"/,
+    );
+    expect([modelCalls, scored]).toEqual([0, 0]);
+    expect(fake.requestsTo('chat/completions')).toEqual([]);
+    expect(await searchRuns({})).toEqual([]);
+    await flushTraces();
+    expect(await searchTraces({})).toEqual([]);
+    // The same checks let good options through.
+    const result = await evaluate(model, plain, { scorers: [counted], columns, modelType: 'question-answering', targets: 'truth', featureNames: ['question'] });
+    expect(result.metrics['exact_match/v1']).toBe(0.5);
+    expect(await evaluate(null, rows, { scorers: [counted], modelType: 'question-answering', targets: 'expected_response' })).toBeDefined();
+  });
+
   it('builds the row trace inside the run even when called inside a traced function', async () => {
     const result = await withSpan(() => evaluate(null, rows.slice(0, 1), { scorers: [length] }), { name: 'outer' });
     await flushTraces();

@@ -1,4 +1,3 @@
-import { EvalflowError } from '../src/core/errors.js';
 import { describeInput } from '../metrics/text/inputs.js';
 import { scoredMetricValue } from '../metrics/text/builtins.js';
 import {
@@ -42,7 +41,7 @@ export const retrieverEvaluator: Evaluator = {
       );
     } else {
       const retrieved = retrievedRows(input);
-      const truth = input.table.values(input.targetsName).map((value, row) => documentIds(value, row, `targets column "${input.targetsName}"`));
+      const truth = input.table.values(input.targetsName).map(documentIds);
       const invalid =
         check(retrieved, `the retrieved documents (predictions column "${input.predictionsName}"${input.retrievedDocuments ? ' or RETRIEVER spans' : ''})`) ??
         check(truth, `the targets column "${input.targetsName}"`);
@@ -62,38 +61,51 @@ export const retrieverEvaluator: Evaluator = {
 
 /** Per row: the model's list output, else the documents of its RETRIEVER spans, else the output as it is. */
 function retrievedRows(input: EvaluatorInput): unknown[] {
-  const column = `predictions column "${input.predictionsName}"`;
   return input.table.values(input.predictionsName).map((value, row) => {
     if (!Array.isArray(value) && !ArrayBuffer.isView(value)) {
       const traced = input.retrievedDocuments?.[row];
-      if (traced) return documentIds(traced, row, `RETRIEVER spans of row ${row}`);
+      if (traced) return documentIds(traced);
     }
-    return documentIds(value, row, column);
+    return documentIds(value);
   });
 }
 
+/** The first row that is not a list of ids, described: the row, the item, and what was expected instead. */
 function check(rows: readonly unknown[], what: string): string | undefined {
   const invalid = firstInvalidIdRow(rows);
-  return invalid && `Found ${describeIdRow(invalid.value)} in ${what} on row ${invalid.row}, where a list of document ids is expected.`;
+  if (!invalid) return undefined;
+  const { row, value } = invalid;
+  const index = Array.isArray(value) ? value.findIndex((item) => item instanceof DocumentWithoutId) : -1;
+  const missing = index >= 0 ? (value as unknown[])[index] : undefined;
+  if (missing instanceof DocumentWithoutId) {
+    return (
+      `Found a document without an id (item ${index}) in ${what} on row ${row}, where a list of document ids is expected: ` +
+      `give each document a "doc_uri" or "id" (a string or an integer)${missing.id === undefined ? '' : `, not ${describeInput(missing.id)}`}, ` +
+      'e.g. { doc_uri: "doc-1", content: "…" }.'
+    );
+  }
+  return `Found ${describeIdRow(value)} in ${what} on row ${row}, where a list of document ids is expected.`;
+}
+
+/** A retrieved document object that has no usable id: it makes its row invalid (no retrieval metric is computed). */
+class DocumentWithoutId {
+  constructor(readonly id: unknown) {}
 }
 
 /**
  * A list's items as ids: strings and integers stay; a document object gives its `doc_uri` or `id` (also read from its
  * `metadata`, MLflow's Document shape). Other items are left for the row check to report. A document object with
- * neither is an error: it cannot be matched with the ground truth.
+ * neither cannot be matched with the ground truth: it is kept as a DocumentWithoutId, which the row check reports
+ * (spec §2.5: an invalid row gives a warning and the metric is skipped).
  */
-function documentIds(value: unknown, row: number, where: string): unknown {
+function documentIds(value: unknown): unknown {
   if (!Array.isArray(value)) return value;
-  return value.map((item, index) => {
+  return value.map((item) => {
     if (item === null || typeof item !== 'object' || Array.isArray(item)) return item;
     const doc = item as Record<string, unknown>;
     const metadata = (doc.metadata !== null && typeof doc.metadata === 'object' ? doc.metadata : {}) as Record<string, unknown>;
     const id = [doc.doc_uri, metadata.doc_uri, doc.id, metadata.id].find((v) => v !== undefined && v !== null);
     if (typeof id === 'string' || (typeof id === 'number' && Number.isInteger(id))) return id as DocId;
-    throw EvalflowError.invalid(
-      `Item ${index} of the ${where} on row ${row} is a document without an id: give it a "doc_uri" or "id" ` +
-        `(a string or an integer)${id === undefined ? '' : `, not ${describeInput(id)}`}, e.g. { doc_uri: "doc-1", content: "…" }.`,
-      { row, item: index },
-    );
+    return new DocumentWithoutId(id);
   });
 }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import { EvalflowError } from '../src/core/errors.js';
 import { openAIClient, resolveOpenAIConnection, type OpenAIConnectionOptions } from '../src/core/openai-connection.js';
@@ -57,7 +58,8 @@ export type ModerationOutcome = { kind: 'scores'; scores: number[] } | { kind: '
 /**
  * Toxicity scores of the texts from the moderation endpoint: batched, `concurrency` requests at a time, each retried
  * by the client. No configured endpoint, or a request that still fails, gives `skipped` with the reason; nothing is
- * ever estimated.
+ * ever estimated. The first batch that fails ends the others: queued batches are dropped and the requests in flight
+ * are aborted (their connections closed), so no request or retry outlives the call.
  */
 export async function moderationScores(texts: readonly string[], options: ToxicityOptions): Promise<ModerationOutcome> {
   const connection = resolveOpenAIConnection(options);
@@ -73,29 +75,57 @@ export async function moderationScores(texts: readonly string[], options: Toxici
   const model = options.model ?? DEFAULT_MODERATION_MODEL;
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const limit = pLimit(options.concurrency ?? DEFAULT_CONCURRENCY);
+  const controller = new AbortController();
+  const { signal } = controller;
+  // One listener per request in flight; a concurrency above node's default of 10 is no leak.
+  setMaxListeners(0, signal);
   const scores = new Array<number>(texts.length);
   const batches: number[] = [];
   for (let start = 0; start < texts.length; start += batchSize) batches.push(start);
   try {
+    // Promise.all handles every batch's rejection, so the aborted ones never surface as unhandled.
     await Promise.all(
       batches.map((start) =>
         limit(async () => {
+          signal.throwIfAborted();
           const input = texts.slice(start, start + batchSize);
-          const response = await client.moderations.create({ model, input });
-          const results = response.results;
-          if (!Array.isArray(results) || results.length !== input.length) {
-            throw new Error(`the endpoint returned ${Array.isArray(results) ? results.length : 'no'} results for ${input.length} texts`);
+          try {
+            const response = await withChildSignal(signal, (child) => client.moderations.create({ model, input }, { signal: child }));
+            const results = response.results;
+            if (!Array.isArray(results) || results.length !== input.length) {
+              throw new Error(`the endpoint returned ${Array.isArray(results) ? results.length : 'no'} results for ${input.length} texts`);
+            }
+            results.forEach((result, i) => {
+              scores[start + i] = toxicityScore(result.category_scores as unknown as Record<string, unknown>, start + i);
+            });
+          } catch (error) {
+            // Right away, before the limiter starts the next batch.
+            limit.clearQueue();
+            controller.abort(new Error('another moderation request failed'));
+            throw error;
           }
-          results.forEach((result, i) => {
-            scores[start + i] = toxicityScore(result.category_scores as unknown as Record<string, unknown>, start + i);
-          });
         }),
       ),
     );
   } catch (error) {
-    limit.clearQueue();
     const message = error instanceof Error ? error.message : String(error);
     return { kind: 'skipped', reason: `the moderation endpoint (model ${model}) failed: ${message}` };
   }
   return { kind: 'scores', scores };
+}
+
+/**
+ * Runs a request with its own signal that follows `parent`: the client leaves a listener on the signal of each
+ * request, so a signal shared by hundreds of batches would collect them. The parent holds one listener per request
+ * in flight, removed when the request settles.
+ */
+async function withChildSignal<T>(parent: AbortSignal, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const child = new AbortController();
+  const onAbort = (): void => child.abort(parent.reason);
+  parent.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await run(child.signal);
+  } finally {
+    parent.removeEventListener('abort', onAbort);
+  }
 }

@@ -19,6 +19,10 @@ export function setTrackingUri(uri: string | undefined): void {
 
 /** `setTrackingUri()`, else `EVALFLOW_TRACKING_URI`, else `./evalflow` (resolved against the working directory). */
 export function getTrackingUri(): string {
-  const uri = explicitTrackingUri ?? process.env[EnvVars.TRACKING_URI] ?? DEFAULT_TRACKING_URI;
+  return normalizeTrackingUri(explicitTrackingUri ?? process.env[EnvVars.TRACKING_URI] ?? DEFAULT_TRACKING_URI);
+}
+
+/** A tracking URI as the stores are keyed: URIs with a scheme as they are, folder paths made absolute. */
+export function normalizeTrackingUri(uri: string): string {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(uri) ? uri : resolve(uri);
 }

@@ -1,4 +1,4 @@
-import { getTrackingUri } from '../core/config.js';
+import { getTrackingUri, normalizeTrackingUri } from '../core/config.js';
 import { openStore } from '../store/open-store.js';
 import type { TrackingStore } from '../store/tracking-store.js';
 
@@ -6,7 +6,15 @@ const stores = new Map<string, TrackingStore>();
 
 /** The store for the current tracking URI, opened once per process and URI. */
 export function getStore(): TrackingStore {
-  const uri = getTrackingUri();
+  return getStoreFor(getTrackingUri());
+}
+
+/**
+ * The store behind a given tracking URI, without changing the process's tracking URI (the UI reads its own store
+ * this way). Shared with `getStore()` for the same URI; `closeStores()` closes it too, and the next call opens it again.
+ */
+export function getStoreFor(trackingUri: string): TrackingStore {
+  const uri = normalizeTrackingUri(trackingUri);
   let store = stores.get(uri);
   if (!store) {
     store = openStore(uri);

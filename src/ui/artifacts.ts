@@ -3,7 +3,8 @@
  * is absolute, holds a `..` segment, a backslash or a NUL byte, or when it (or a symlink on the way) resolves to a
  * place outside the folder.
  */
-import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { lstat, open, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { extname, join, relative, sep } from 'node:path';
 import { ErrorCode, EvalflowError } from '../core/errors.js';
 import { LocalArtifactRepository, type ArtifactInfo } from '../store/artifacts/local-artifact-repo.js';
@@ -38,6 +39,26 @@ export class RunArtifacts {
 
   async read(artifactPath: string): Promise<Buffer> {
     return readFile(await this.resolveFile(artifactPath));
+  }
+
+  /**
+   * An artifact file to stream: its size when opened and a stream of exactly that many bytes (null for an empty
+   * file). The stream closes the file when it ends or is destroyed.
+   */
+  async openStream(artifactPath: string): Promise<{ readable: Readable | null; size: number }> {
+    const handle = await open(await this.resolveFile(artifactPath), 'r');
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) throw new HttpError(400, ErrorCode.INVALID_PARAMETER_VALUE, `Artifact path ${JSON.stringify(artifactPath)} is not a file.`);
+      if (info.size === 0) {
+        await handle.close();
+        return { readable: null, size: 0 };
+      }
+      return { readable: handle.createReadStream({ start: 0, end: info.size - 1 }), size: info.size };
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      throw error;
+    }
   }
 
   /** Every file and folder under `under` (the root by default), depth-first, at most 2000 entries. */
@@ -116,12 +137,47 @@ export interface SplitTable {
   data: unknown[][];
 }
 
+const TABLE_CACHE_SIZE = 8;
+/** The cache keeps at most this many bytes of table files (a table larger than that is parsed on each request). */
+const TABLE_CACHE_BYTES = 256 * 1024 * 1024;
+/** Parsed tables by file, modification time and size: paging through a table parses it once. */
+const tableCache = new Map<string, { table: Promise<SplitTable>; bytes: number }>();
+
+/** A table artifact, parsed once per version of its file (a small cache of the last few tables read). */
 export async function readTable(artifacts: RunArtifacts, artifactPath: string): Promise<SplitTable> {
+  const file = await artifacts.resolveFile(artifactPath);
+  const info = await stat(file);
+  const key = `${file}\0${info.mtimeMs}\0${info.size}`;
+  const hit = tableCache.get(key);
+  if (hit) {
+    tableCache.delete(key);
+    tableCache.set(key, hit);
+    return hit.table;
+  }
+  const table = readFile(file).then((bytes) => parseTable(bytes, artifactPath));
+  if (info.size > TABLE_CACHE_BYTES) return table;
+  table.catch(() => tableCache.delete(key));
+  tableCache.set(key, { table, bytes: info.size });
+  let total = 0;
+  for (const entry of tableCache.values()) total += entry.bytes;
+  for (const [oldest, entry] of tableCache) {
+    if (tableCache.size <= TABLE_CACHE_SIZE && total <= TABLE_CACHE_BYTES) break;
+    tableCache.delete(oldest);
+    total -= entry.bytes;
+  }
+  return table;
+}
+
+/** Forgets the parsed tables (tests). */
+export function clearTableCache(): void {
+  tableCache.clear();
+}
+
+function parseTable(bytes: Buffer, artifactPath: string): SplitTable {
   let parsed: unknown;
   try {
-    parsed = JSON.parse((await artifacts.read(artifactPath)).toString('utf8'));
-  } catch (error) {
-    if (error instanceof EvalflowError || error instanceof HttpError) throw error;
+    parsed = JSON.parse(bytes.toString('utf8'));
+  } catch {
     throw EvalflowError.invalid(`Artifact ${JSON.stringify(artifactPath)} is not JSON.`);
   }
   const table = parsed as Partial<SplitTable> | null;

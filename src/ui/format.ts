@@ -27,6 +27,17 @@ export function truncate(text: string, width: number): string {
   return flat.length > width ? `${flat.slice(0, Math.max(0, width - 1))}…` : flat;
 }
 
+/** The most characters of one value (a span's inputs, outputs, an attribute) a page shows. */
+export const MAX_SHOWN_CHARS = 20_000;
+
+/** The start of a long text, at most `max` characters (never half of a surrogate pair), and whether it was cut. */
+export function clip(text: string, max = MAX_SHOWN_CHARS): { text: string; truncated: boolean } {
+  if (text.length <= max) return { text, truncated: false };
+  const code = text.charCodeAt(max - 1);
+  const end = code >= 0xd800 && code <= 0xdbff ? max - 1 : max;
+  return { text: text.slice(0, end), truncated: true };
+}
+
 /** Any value as text: strings as they are, everything else as indented JSON. */
 export function valueText(value: unknown, indent = 2): string {
   if (typeof value === 'string') return value;

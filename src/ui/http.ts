@@ -1,5 +1,6 @@
 /** What a route returns, the security headers every response carries, and errors as HTTP statuses. */
 import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 import { ErrorCode, EvalflowError, isEvalflowError } from '../core/errors.js';
 import type { SafeHtml } from './html.js';
 
@@ -7,6 +8,8 @@ export interface UiResponse {
   status: number;
   contentType: string;
   body: string | Buffer;
+  /** A body streamed instead of `body` (artifact files): `size` bytes, sent as Content-Length. */
+  stream?: { readable: Readable; size: number };
   headers?: Record<string, string>;
 }
 
@@ -62,6 +65,8 @@ export class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Headers the error response carries, e.g. `Connection: close`. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'HttpError';
@@ -86,32 +91,101 @@ export function describeFailure(error: unknown): { status: number; code: string;
 
 export function errorJson(error: unknown): UiResponse {
   const { status, code, message } = describeFailure(error);
-  return jsonResponse({ error_code: code, message }, status);
+  const response = jsonResponse({ error_code: code, message }, status);
+  if (error instanceof HttpError) response.headers = { ...response.headers, ...error.headers };
+  return response;
 }
 
 export const MAX_BODY_BYTES = 64 * 1024;
+/** How much more of a body that is too large is read (and dropped) before answering, so the client gets the 413. */
+const MAX_DISCARDED_BYTES = 1024 * 1024;
+const DISCARD_TIMEOUT_MS = 2000;
 
-/** The request's JSON body: application/json only (a cross-site form cannot send it), at most 64 KiB. */
+/**
+ * The request's JSON body: application/json only (a cross-site form cannot send it), at most 64 KiB.
+ *
+ * A larger body is answered 413 with `Connection: close`, after reading and dropping the rest of it (up to 1 MiB,
+ * for at most 2 s): the client's next request on that connection would otherwise be read from the middle of the
+ * body, or the connection reset while the client is still sending and the 413 lost.
+ */
 export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json') {
+    // Nothing of the body is read here; node drops it after the response, keeping the connection usable.
     throw new HttpError(415, ErrorCode.BAD_REQUEST, 'Send the request body as JSON with Content-Type: application/json.');
   }
-  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
-    throw new HttpError(413, ErrorCode.BAD_REQUEST, `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
+  const tooLarge = (): HttpError =>
+    new HttpError(413, ErrorCode.BAD_REQUEST, `The request body is larger than ${MAX_BODY_BYTES} bytes.`, { Connection: 'close' });
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) {
+    if (declared <= MAX_DISCARDED_BYTES) await discardRest(req, MAX_DISCARDED_BYTES);
+    throw tooLarge();
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, ErrorCode.BAD_REQUEST, `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
-    chunks.push(chunk as Buffer);
+  const body = await new Promise<Buffer | null>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        cleanup();
+        resolve(null);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve(Buffer.concat(chunks));
+    };
+    const onError = (error: Error): void => {
+      cleanup();
+      reject(error);
+    };
+    const cleanup = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
+  if (body === null) {
+    await discardRest(req, MAX_DISCARDED_BYTES);
+    throw tooLarge();
   }
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    return JSON.parse(body.toString('utf8')) as unknown;
   } catch {
     throw new HttpError(400, ErrorCode.BAD_REQUEST, 'The request body is not valid JSON.');
   }
+}
+
+/** Reads and drops what is left of a request body: until its end, `limit` bytes, or a timeout, whichever is first. */
+function discardRest(req: IncomingMessage, limit: number): Promise<void> {
+  if (req.readableEnded || req.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let size = 0;
+    const done = (): void => {
+      clearTimeout(timer);
+      req.off('data', onData);
+      req.off('end', done);
+      req.off('error', done);
+      req.off('close', done);
+      req.pause();
+      resolve();
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) done();
+    };
+    const timer = setTimeout(done, DISCARD_TIMEOUT_MS);
+    req.on('data', onData);
+    req.on('end', done);
+    req.on('error', done);
+    req.on('close', done);
+    req.resume();
+  });
 }
 
 /** Turns a failed zod parse into INVALID_PARAMETER_VALUE naming the field. */

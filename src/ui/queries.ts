@@ -1,14 +1,16 @@
 /**
  * What the pages and the JSON API read, from the same query parameters: runs and traces searched with MLflow's
  * filter strings, a run with its artifacts, runs side by side. Every query parameter is checked here (zod).
+ *
+ * Everything is read from the store the server was started on (passed in), never through the process-wide tracking
+ * URI, so two UIs in one process each show their own store and the host program's settings are left alone.
  */
 import { z } from 'zod';
+import { validateKey } from '../core/validation.js';
 import type { ArtifactInfo } from '../store/artifacts/local-artifact-repo.js';
-import type { Experiment, Run } from '../store/entities.js';
-import { getExperiment, searchExperiments } from '../tracking/experiments.js';
-import { getRun, searchRunsPage } from '../tracking/runs.js';
-import { getTrace, searchTracesPage } from '../tracing/read.js';
-import type { Trace } from '../tracing/trace-entity.js';
+import type { Experiment, Metric, Run } from '../store/entities.js';
+import type { TrackingStore } from '../store/tracking-store.js';
+import { Trace } from '../tracing/trace-entity.js';
 import { EvalflowError } from '../core/errors.js';
 import { plotPaths, RunArtifacts, tablePaths } from './artifacts.js';
 import { invalidInput } from './http.js';
@@ -58,8 +60,8 @@ export function parseListQuery(query: URLSearchParams): ListQuery {
   );
 }
 
-export async function listExperiments(): Promise<Experiment[]> {
-  return searchExperiments({ maxResults: 1000 });
+export async function listExperiments(store: TrackingStore): Promise<Experiment[]> {
+  return store.searchExperiments({ maxResults: 1000 });
 }
 
 /** The experiments asked for, or every active one. */
@@ -67,22 +69,31 @@ function experimentIdsOf(query: ListQuery, experiments: readonly Experiment[]): 
   return query.experiment.length > 0 ? query.experiment : experiments.map((e) => e.experimentId);
 }
 
-export async function listRuns(query: ListQuery, experiments: readonly Experiment[]): Promise<{ runs: Run[]; nextPageToken: string | null }> {
+export async function listRuns(
+  store: TrackingStore,
+  query: ListQuery,
+  experiments: readonly Experiment[],
+): Promise<{ runs: Run[]; nextPageToken: string | null }> {
   const experimentIds = experimentIdsOf(query, experiments);
   if (experimentIds.length === 0) return { runs: [], nextPageToken: null };
-  return searchRunsPage({
+  const page = await store.searchRuns({
     experimentIds,
     maxResults: query.max,
     ...(query.filter !== undefined && { filter: query.filter }),
     ...(query.orderBy !== undefined && { orderBy: [query.orderBy] }),
     ...(query.pageToken !== undefined && { pageToken: query.pageToken }),
   });
+  return { runs: page.items, nextPageToken: page.nextPageToken };
 }
 
-export async function listTraces(query: ListQuery, experiments: readonly Experiment[]): Promise<{ traces: Trace[]; nextPageToken: string | null }> {
+export async function listTraces(
+  store: TrackingStore,
+  query: ListQuery,
+  experiments: readonly Experiment[],
+): Promise<{ traces: Trace[]; nextPageToken: string | null }> {
   const experimentIds = experimentIdsOf(query, experiments);
   if (experimentIds.length === 0) return { traces: [], nextPageToken: null };
-  return searchTracesPage({
+  const page = await store.searchTraces({
     experimentIds,
     maxResults: Math.min(query.max, 500),
     includeSpans: false,
@@ -91,12 +102,24 @@ export async function listTraces(query: ListQuery, experiments: readonly Experim
     ...(query.pageToken !== undefined && { pageToken: query.pageToken }),
     ...(query.runId !== undefined && { runId: query.runId }),
   });
+  return { traces: page.items.map((record) => new Trace(record)), nextPageToken: page.nextPageToken };
 }
 
-export async function requireTrace(traceId: string): Promise<Trace> {
-  const found = await getTrace(parse(id, traceId, 'trace id'));
+export async function requireTrace(store: TrackingStore, traceId: string): Promise<Trace> {
+  const found = await store.getTrace(parse(id, traceId, 'trace id'));
   if (!found) throw EvalflowError.notFound(`No trace with id "${traceId}".`);
-  return found;
+  return new Trace(found);
+}
+
+/** A run by id (RESOURCE_DOES_NOT_EXIST when the store has none). */
+export async function requireRun(store: TrackingStore, runId: string): Promise<Run> {
+  return store.getRun(parse(id, runId, 'run id'));
+}
+
+/** Every logged value of a run's metric, oldest first. */
+export async function metricHistory(store: TrackingStore, runId: string, key: string): Promise<Metric[]> {
+  validateKey('metric', key);
+  return store.getMetricHistory(runId, key);
 }
 
 export interface RunDetails {
@@ -108,17 +131,17 @@ export interface RunDetails {
 }
 
 /** A run's artifacts, without listing them. */
-export async function runArtifacts(runId: string): Promise<RunArtifacts> {
-  return new RunArtifacts(await getRun(parse(id, runId, 'run id')));
+export async function runArtifacts(store: TrackingStore, runId: string): Promise<RunArtifacts> {
+  return new RunArtifacts(await requireRun(store, runId));
 }
 
 /** An experiment's name for headings; its id when it cannot be read. */
-export async function experimentName(experimentId: string): Promise<string> {
-  return getExperiment(experimentId).then((e) => e.name, () => `experiment ${experimentId}`);
+export async function experimentName(store: TrackingStore, experimentId: string): Promise<string> {
+  return store.getExperiment(String(experimentId)).then((e) => e.name, () => `experiment ${experimentId}`);
 }
 
-export async function loadRun(runId: string): Promise<RunDetails> {
-  const run = await getRun(parse(id, runId, 'run id'));
+export async function loadRun(store: TrackingStore, runId: string): Promise<RunDetails> {
+  const run = await requireRun(store, runId);
   const artifacts = new RunArtifacts(run);
   const files = await artifacts.list();
   return { run, artifacts, files, plots: plotPaths(files), tables: tablePaths(run, files) };

@@ -1,6 +1,7 @@
 /** A small method + path router: `/runs/:runId` patterns, one segment per parameter. */
 import type { IncomingMessage } from 'node:http';
 import { ErrorCode } from '../core/errors.js';
+import type { TrackingStore } from '../store/tracking-store.js';
 import { HttpError, type UiResponse } from './http.js';
 
 export interface RequestContext {
@@ -8,6 +9,8 @@ export interface RequestContext {
   url: URL;
   params: Record<string, string>;
   query: URLSearchParams;
+  /** The store this server shows (its own, whatever the process's tracking URI is). */
+  store: TrackingStore;
 }
 
 export type Handler = (context: RequestContext) => Promise<UiResponse> | UiResponse;

@@ -5,9 +5,12 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTrackingUri } from '../core/config.js';
+import { pipeline } from 'node:stream';
+import { getTrackingUri, normalizeTrackingUri } from '../core/config.js';
 import { ErrorCode, EvalflowError, isEvalflowError } from '../core/errors.js';
 import { logger } from '../core/logger.js';
+import type { TrackingStore } from '../store/tracking-store.js';
+import { getStoreFor } from '../tracking/client.js';
 import { registerRunApi } from './api/runs.js';
 import { registerTraceApi } from './api/traces.js';
 import { assetResponse } from './assets/index.js';
@@ -25,7 +28,10 @@ export interface UiOptions {
   port?: number;
   /** Default 127.0.0.1 (this machine only). */
   host?: string;
-  /** The store to show; by default the tracking URI in effect (`setTrackingUri`, EVALFLOW_TRACKING_URI, ./evalflow). */
+  /**
+   * The store to show; by default the tracking URI in effect when the UI starts (`setTrackingUri`,
+   * EVALFLOW_TRACKING_URI, ./evalflow). The server reads this store only: the process's tracking URI is left as it is.
+   */
   trackingUri?: string;
 }
 
@@ -34,6 +40,8 @@ export interface UiServer {
   readonly url: string;
   readonly host: string;
   readonly port: number;
+  /** The store it shows. */
+  readonly trackingUri: string;
   /** Stops listening and ends open connections. */
   close(): Promise<void>;
 }
@@ -65,12 +73,18 @@ export async function startUi(options: UiOptions = {}): Promise<UiServer> {
     throw EvalflowError.invalid(`Invalid port ${String(port)}: expected a whole number from 0 to 65535.`);
   }
   if (typeof host !== 'string' || host.trim() === '') throw EvalflowError.invalid('The host to bind to must be a non-empty string.');
-  if (options.trackingUri !== undefined) setTrackingUri(options.trackingUri);
+  if (options.trackingUri !== undefined && (typeof options.trackingUri !== 'string' || options.trackingUri.trim() === '')) {
+    throw EvalflowError.invalid('The tracking URI to show must be a non-empty string.');
+  }
+  const trackingUri = normalizeTrackingUri(options.trackingUri ?? getTrackingUri());
+  // The server's own handle, looked up per request: shared with the rest of the process for the same URI, and opened
+  // again should the host program close the stores (closeStores) while the UI runs.
+  const store = (): TrackingStore => getStoreFor(trackingUri);
 
   const router = buildRouter();
   const loopbackOnly = isLoopback(host);
   const server = createServer((req, res) => {
-    handle(router, req, res, { loopbackOnly }).catch((error: unknown) => {
+    handle(router, req, res, { loopbackOnly, store }).catch((error: unknown) => {
       logger.error(`UI response to ${req.method} ${req.url} failed`, error);
       res.destroy();
     });
@@ -99,6 +113,7 @@ export async function startUi(options: UiOptions = {}): Promise<UiServer> {
     url: `http://${urlHost}:${boundPort}/`,
     host,
     port: boundPort,
+    trackingUri,
     close: () => closeServer(server),
   };
 }
@@ -116,6 +131,7 @@ function closeServer(server: Server): Promise<void> {
 
 interface RequestState {
   loopbackOnly: boolean;
+  store: () => TrackingStore;
 }
 
 async function handle(router: Router, req: IncomingMessage, res: ServerResponse, state: RequestState): Promise<void> {
@@ -132,7 +148,16 @@ async function handle(router: Router, req: IncomingMessage, res: ServerResponse,
     const method = req.method ?? 'GET';
     if (method !== 'GET' && method !== 'HEAD') checkSameOrigin(req);
     const { handler, params } = router.match(method, url.pathname);
-    response = await handler({ req, url, params, query: url.searchParams });
+    // The store is opened on first use only (assets need none).
+    response = await handler({
+      req,
+      url,
+      params,
+      query: url.searchParams,
+      get store() {
+        return state.store();
+      },
+    });
   } catch (error) {
     if (!(error instanceof HttpError) && !isEvalflowError(error)) logger.error(`UI request ${req.method} ${url.pathname} failed`, error);
     response = api ? errorJson(error) : errorPage(error);
@@ -163,12 +188,28 @@ function checkSameOrigin(req: IncomingMessage): void {
 }
 
 function send(req: IncomingMessage, res: ServerResponse, response: UiResponse): void {
-  const body = typeof response.body === 'string' ? Buffer.from(response.body, 'utf8') : response.body;
+  const { stream } = response;
+  const body = stream ? null : typeof response.body === 'string' ? Buffer.from(response.body, 'utf8') : response.body;
   res.writeHead(response.status, {
     ...BASE_HEADERS,
     'Content-Type': response.contentType,
-    'Content-Length': String(body.length),
+    'Content-Length': String(stream ? stream.size : (body as Buffer).length),
     ...response.headers,
   });
-  res.end(req.method === 'HEAD' ? undefined : body);
+  if (!stream) {
+    res.end(req.method === 'HEAD' ? undefined : body);
+    return;
+  }
+  if (req.method === 'HEAD') {
+    stream.readable.destroy();
+    res.end();
+    return;
+  }
+  // A file read in pieces: a large artifact is never held in memory. A read error (or the client going away)
+  // ends both sides; the status line is already out, so the connection is dropped.
+  pipeline(stream.readable, res, (error) => {
+    if (error && (error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') {
+      logger.error(`UI response to ${req.method} ${req.url} failed while sending a file`, error);
+    }
+  });
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ErrorCode, evaluate, flushTraces, getRun, SpanType, trace } from '../../src/index.js';
+import { ErrorCode, evaluate, flushTraces, getRun, makeMetric, MetricValue, SpanType, trace } from '../../src/index.js';
 import { setLogSink } from '../../src/core/logger.js';
 import { standardAggregations } from '../../metrics/metric-value.js';
 import { automatedReadabilityIndex, fleschKincaidGrade, tokenCounts } from '../../metrics/text/index.js';
@@ -264,13 +264,39 @@ describe('evaluate: retriever', () => {
     expect(result.metrics['recall_at_3/mean']).toBe(1);
   });
 
-  it('rejects a document object without an id, naming the row and item', async () => {
-    const model = (): unknown => [{ doc_uri: 'a' }, { content: 'no id' }];
-    await expect(evaluate(model, data, 'retriever', { targets: 'relevant' })).rejects.toMatchObject({
-      code: ErrorCode.INVALID_PARAMETER_VALUE,
-      details: { row: 0, item: 1 },
-      message: expect.stringMatching(/Item 1 of the predictions column "outputs" on row 0 is a document without an id/),
+  it('skips the retrieval metrics with a warning for a document object without an id; other metrics and latency stay', async () => {
+    const model = (row: Record<string, unknown>): unknown => (row.question === 'q1' ? ['a'] : [{ doc_uri: 'a' }, { content: 'no id' }]);
+    const count = makeMetric({
+      name: 'doc_count',
+      greaterIsBetter: true,
+      evalFn: ({ predictions }) => new MetricValue({ scores: predictions.map((p) => (Array.isArray(p) ? p.length : 0)) }),
     });
+    const result = await evaluate(model, data, 'retriever', { targets: 'relevant', extraMetrics: [count] });
+    expect(result.warnings).toEqual(
+      ['precision_at_3', 'recall_at_3', 'ndcg_at_3'].map(
+        (name) =>
+          `Cannot calculate metric '${name}' for non-arraylike of string or integer inputs. Found a document without an id (item 1) in the ` +
+          'retrieved documents (predictions column "outputs" or RETRIEVER spans) on row 1, where a list of document ids is expected: give each document a ' +
+          '"doc_uri" or "id" (a string or an integer), e.g. { doc_uri: "doc-1", content: "…" }. Skipping metric logging.',
+      ),
+    );
+    expect(Object.keys(result.metrics).some((key) => /_at_3/.test(key))).toBe(false);
+    expect(result.metrics['doc_count/mean']).toBe(1.5);
+    const table = result.tables.eval_results_table ?? [];
+    expect(Object.keys(table[0] ?? {})).toEqual(['question', 'relevant', 'outputs', 'latency', 'doc_count/score']);
+  });
+
+  it('names what is wrong with a document id: an id that is not a string or an integer, in the targets too', async () => {
+    const result = await evaluate(null, { ...data, docs: [['a'], ['a']], relevant: [['a'], [{ id: 1.5 }]] }, 'retriever', {
+      targets: 'relevant',
+      predictions: 'docs',
+    });
+    expect(result.metrics).toEqual({});
+    expect(result.warnings[0]).toBe(
+      "Cannot calculate metric 'precision_at_3' for non-arraylike of string or integer inputs. Found a document without an id (item 0) in " +
+        'the targets column "relevant" on row 1, where a list of document ids is expected: give each document a "doc_uri" or "id" ' +
+        '(a string or an integer), not the number 1.5, e.g. { doc_uri: "doc-1", content: "…" }. Skipping metric logging.',
+    );
   });
 
   it('skips the metrics with warnings when a row is not a list of ids', async () => {

@@ -114,6 +114,51 @@ describe('toxicity through an OpenAI-compatible moderation endpoint', () => {
     expect(Object.keys(result.tables.eval_results_table?.[0] ?? {})).not.toContain('toxicity/v1/score');
   });
 
+  it('aborts the requests still running when one batch fails, and returns at once without unhandled rejections', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => {
+      unhandled.push(reason);
+    };
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      // Batches of one, three at a time: the FLAG row fails with 400 once the two others are at the server, which
+      // would take 10 s to answer them.
+      let slowArrived = (): void => undefined;
+      const bothSlowArrived = new Promise<void>((resolve) => {
+        let count = 0;
+        slowArrived = () => {
+          count += 1;
+          if (count === 2) resolve();
+        };
+      });
+      fake.setDefault('moderations', async (request) => {
+        const input = (request.body as { input: string[] }).input;
+        if (input.some((text) => text.includes('FLAG'))) {
+          await bothSlowArrived;
+          return apiError(400, 'this batch is refused');
+        }
+        slowArrived();
+        return { delayMs: 10_000, json: { id: 'm', model: 'x', results: input.map(() => ({ flagged: false, categories: {}, category_scores: { hate: 0.1 } })) } };
+      });
+      const result = await evaluate(null, data, 'text', {
+        predictions: 'answer',
+        evaluatorConfig: { toxicity: { baseURL: fake.baseURL, batchSize: 1, concurrency: 3, maxRetries: 4, timeoutMs: 60_000 } },
+      });
+      expect(result.warnings).toEqual([expect.stringMatching(/^Cannot calculate toxicity: the moderation endpoint \(model omni-moderation-latest\) failed: .*this batch is refused/)]);
+      expect(result.metrics['flesch_kincaid_grade_level/v1/mean']).toBeDefined();
+      // The queued batches were never sent; the two slow ones were aborted: the server sees their connections closed.
+      expect(fake.requestsTo('moderations')).toHaveLength(3);
+      await vi.waitFor(() => expect(fake.closedEarly).toHaveLength(2), { timeout: 2_000 });
+      expect(fake.closedEarly.map((r) => (r.body as { input: string[] }).input[0])).toEqual(expect.arrayContaining([answers[0], answers[2]]));
+      // Nothing is retried after the abort.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(fake.requestsTo('moderations')).toHaveLength(3);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('skips toxicity when a reply has the wrong number of results', async () => {
     fake.script('moderations', { json: { id: 'm', model: 'x', results: [] } });
     const result = await evaluate(null, { text: ['one'] }, 'text', { predictions: 'text', evaluatorConfig: { toxicity: { baseURL: fake.baseURL } } });

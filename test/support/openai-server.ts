@@ -48,6 +48,8 @@ export interface FakeOpenAIOptions {
 
 export class FakeOpenAI {
   readonly requests: LoggedRequest[] = [];
+  /** Requests whose client closed the connection before the reply was sent (an aborted request). */
+  readonly closedEarly: LoggedRequest[] = [];
   private readonly scripts = new Map<Endpoint, Reply[]>();
   private readonly defaults = new Map<Endpoint, Reply>();
   private readonly sockets = new Set<Socket>();
@@ -105,6 +107,7 @@ export class FakeOpenAI {
     this.scripts.clear();
     this.defaults.clear();
     this.requests.length = 0;
+    this.closedEarly.length = 0;
   }
 
   /** The logged requests to one endpoint. */
@@ -126,7 +129,12 @@ export class FakeOpenAI {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       const endpoint = endpointOf(path);
       const request: LoggedRequest = { method: req.method ?? 'GET', path, endpoint, headers: req.headers, body: parseBody(text) };
-      if (this.logRequests) this.requests.push(request);
+      if (this.logRequests) {
+        this.requests.push(request);
+        res.on('close', () => {
+          if (!res.writableFinished) this.closedEarly.push(request);
+        });
+      }
       const reply = endpoint === undefined ? apiError(404, `Unknown path ${path}`, { type: 'invalid_request_error' }) : await this.replyFor(endpoint, request);
       await send(res, reply, this.hanging);
     } catch (error) {

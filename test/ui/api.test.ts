@@ -1,9 +1,10 @@
-import { request } from 'node:http';
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
+import { mkdir, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getRun, getTrace, logText, startUi, type UiServer } from '../../src/index.js';
+import { flushTraces, getLastActiveTraceId, getRun, getTrace, logText, startUi, trace, withSpan, type UiServer } from '../../src/index.js';
+import { clearTableCache, readTable, RunArtifacts } from '../../src/ui/artifacts.js';
 import { buildFixture, HOSTILE_INPUT, type UiFixture } from './fixture.js';
 
 let fixture: UiFixture;
@@ -131,6 +132,49 @@ describe('runs API', () => {
     expect(await chart.text()).toContain('roc_auc');
   });
 
+  it('answers a metric chart of a key the run never logged with 404', async () => {
+    expect(await errorOf(await get(`/api/runs/${fixture.baselineRunId}/metric-chart.svg?key=nope`))).toMatchObject({
+      status: 404,
+      error_code: 'RESOURCE_DOES_NOT_EXIST',
+      message: expect.stringContaining('no metric "nope"'),
+    });
+    expect(await errorOf(await get(`/api/runs/${fixture.baselineRunId}/metric-chart.svg`))).toMatchObject({ status: 400 });
+  });
+
+  it('draws only *.vl.json specs, without data generators, of bounded size and rows', async () => {
+    const runId = fixture.candidateRunId;
+    const plotOf = (path: string): Promise<Response> => get(`/api/runs/${runId}/plot.svg?path=${encodeURIComponent(path)}`);
+    const encoding = { x: { field: 'data', type: 'quantitative' } };
+    await logText(JSON.stringify({ data: { values: [{ data: 1 }] }, mark: 'point', encoding }), 'plain.json', { runId });
+    expect(await errorOf(await plotOf('plain.json'))).toMatchObject({ status: 400, message: expect.stringContaining('.vl.json') });
+    for (const [name, data] of [
+      ['sequence', { sequence: { start: 0, stop: 200_000 } }],
+      ['graticule', { graticule: true }],
+      ['sphere', { sphere: true }],
+    ] as const) {
+      await logText(JSON.stringify({ data, mark: 'point', encoding }), `${name}.vl.json`, { runId });
+      expect(await errorOf(await plotOf(`${name}.vl.json`)), name).toMatchObject({ status: 400, message: expect.stringContaining('generates its data') });
+    }
+    const nested = { layer: [{ data: { sequence: { start: 0, stop: 1e6 } }, mark: 'point', encoding }] };
+    await logText(JSON.stringify(nested), 'nested.vl.json', { runId });
+    expect(await errorOf(await plotOf('nested.vl.json'))).toMatchObject({ status: 400, message: expect.stringContaining('spec.layer[0].data.sequence') });
+
+    const rows = Array.from({ length: 50_001 }, (_, i) => ({ data: i }));
+    await logText(JSON.stringify({ data: { values: rows }, mark: 'point', encoding }), 'many.vl.json', { runId });
+    expect(await errorOf(await plotOf('many.vl.json'))).toMatchObject({ status: 422, error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining('50001 rows') });
+    await logText(JSON.stringify({ datasets: { a: rows }, data: { name: 'a' }, mark: 'point', encoding }), 'datasets.vl.json', { runId });
+    expect((await plotOf('datasets.vl.json')).status).toBe(422);
+
+    const big = { data: { values: [{ data: 1 }] }, mark: 'point', encoding, description: 'x'.repeat(5 * 1024 * 1024) };
+    await logText(JSON.stringify(big), 'big.vl.json', { runId });
+    expect(await errorOf(await plotOf('big.vl.json'))).toMatchObject({ status: 422, message: expect.stringContaining('at most 5242880 bytes') });
+
+    await logText(JSON.stringify({ data: { values: rows.slice(0, 100) }, mark: 'point', encoding }), 'fine.vl.json', { runId });
+    const fine = await plotOf('fine.vl.json');
+    expect(fine.status).toBe(200);
+    expect(await fine.text()).toMatch(/^<svg /);
+  });
+
   it('refuses plot specs that would load outside data', async () => {
     const runId = fixture.candidateRunId;
     const spec = { data: { url: 'file:///etc/passwd' }, mark: 'point' };
@@ -142,7 +186,86 @@ describe('runs API', () => {
   });
 });
 
+describe('tables', () => {
+  it('parses a table once per version of its file, while paging through it', async () => {
+    const runId = fixture.candidateRunId;
+    const rows = Array.from({ length: 300 }, (_, i) => [i, `row ${i}`]);
+    await logText(JSON.stringify({ columns: ['i', 'text'], data: rows }), 'paged.json', { runId });
+    clearTableCache();
+    const artifacts = new RunArtifacts(await getRun(runId));
+    const first = await readTable(artifacts, 'paged.json');
+    expect(await readTable(artifacts, 'paged.json')).toBe(first);
+    for (const offset of [0, 25, 50]) {
+      const page = (await (await get(`/api/runs/${runId}/table?path=paged.json&offset=${offset}`)).json()) as { rows: { i: number }[]; total: number };
+      expect(page.total).toBe(300);
+      expect(page.rows[0]?.i).toBe(offset);
+    }
+    expect(await readTable(artifacts, 'paged.json')).toBe(first);
+
+    // A new version of the file (same size, another modification time) is read again.
+    const file = await artifacts.resolveFile('paged.json');
+    await writeFile(file, JSON.stringify({ columns: ['i', 'text'], data: rows.map(([i, t]) => [i === 0 ? 9 : i, t]) }));
+    const later = new Date(Date.now() + 5_000);
+    await utimes(file, later, later);
+    expect((await stat(file)).size).toBe((await stat(file)).size);
+    const second = await readTable(artifacts, 'paged.json');
+    expect(second).not.toBe(first);
+    expect(second.data[0]).toEqual([9, 'row 0']);
+  });
+});
+
+describe('long span values', () => {
+  it('are cut on the trace page with a note linking to the trace JSON, which has all of them', async () => {
+    const long = `${'a'.repeat(25_000)}END-OF-INPUT`;
+    const fn = trace(async function longValues(text: string) {
+      return withSpan(
+        (span) => {
+          span.setAttribute('big.attribute', `${'b'.repeat(30_000)}END-OF-ATTRIBUTE`);
+          return `${'c'.repeat(21_000)}END-OF-OUTPUT`;
+        },
+        { name: 'inner', inputs: { text } },
+      );
+    });
+    await fn(long);
+    const traceId = getLastActiveTraceId() ?? '';
+    await flushTraces();
+    const response = await get(`/traces/${traceId}`);
+    expect(response.status).toBe(200);
+    const page = await response.text();
+    // Booleans, not toContain: a failure would print the whole page.
+    for (const end of ['END-OF-INPUT', 'END-OF-ATTRIBUTE', 'END-OF-OUTPUT']) expect(page.includes(end), end).toBe(false);
+    expect(page.includes('a'.repeat(19_000))).toBe(true);
+    const notes = page.match(/… truncated \(20000 of \d+ characters shown\), full JSON at <a href="([^"]+)">/g) ?? [];
+    // The inputs of both spans, the output of both and the attribute.
+    expect(notes).toHaveLength(5);
+    for (const note of notes) expect(note.endsWith(`<a href="/api/traces/${traceId}">`)).toBe(true);
+    expect(page.includes(`… truncated (20000 of 30016 characters shown)`)).toBe(true);
+    expect(page.length).toBeLessThan(200_000);
+    const json = JSON.stringify(await (await get(`/api/traces/${traceId}`)).json());
+    for (const end of ['END-OF-INPUT', 'END-OF-ATTRIBUTE', 'END-OF-OUTPUT']) expect(json.includes(end), end).toBe(true);
+  });
+});
+
 describe('artifact files', () => {
+  it('streams large files whole, with their length; HEAD sends the length only; empty files too', async () => {
+    const runId = fixture.candidateRunId;
+    const text = Array.from({ length: 200_000 }, (_, i) => `line ${i}`).join('\n');
+    await logText(text, 'big.txt', { runId });
+    await logText('', 'empty.txt', { runId });
+    const response = await artifact(runId, 'big.txt');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-length')).toBe(String(Buffer.byteLength(text)));
+    expect(await response.text()).toBe(text);
+    const head = await get(`/api/runs/${runId}/artifact?path=big.txt`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe(String(Buffer.byteLength(text)));
+    expect(await head.text()).toBe('');
+    const empty = await artifact(runId, 'empty.txt');
+    expect(empty.status).toBe(200);
+    expect(empty.headers.get('content-length')).toBe('0');
+    expect(await empty.text()).toBe('');
+  });
+
   it('serves a file of the run with its type, sandboxed; HTML only as a download', async () => {
     const png = await artifact(fixture.baselineRunId, 'roc_curve_plot.png');
     expect(png.status).toBe(200);
@@ -248,6 +371,41 @@ describe('the server', () => {
     expect(await status(`localhost:${ui.port}`)).toBe(200);
     expect(await status(`127.0.0.1:${ui.port}`)).toBe(200);
     expect(await status(`evil.example:${ui.port}`)).toBe(403);
+  });
+
+  it('closes the connection after a 413, so the next request on a kept-alive connection succeeds', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (body: Buffer | string, chunked: boolean): Promise<{ status: number; connection: string | undefined; text: string }> =>
+      new Promise((resolve, reject) => {
+        const req = request(
+          new URL(`/api/traces/${fixture.hostileTraceId}/feedback`, ui.url),
+          {
+            method: 'POST',
+            agent,
+            headers: { 'Content-Type': 'application/json', ...(chunked ? { 'Transfer-Encoding': 'chunked' } : { 'Content-Length': String(Buffer.byteLength(body)) }) },
+          },
+          (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk: string) => (text += chunk));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, text }));
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+    const ok = JSON.stringify({ name: 'after-413', value: 'yes', sourceId: 'bob' });
+    try {
+      for (const chunked of [true, false]) {
+        expect(await send(ok, chunked)).toMatchObject({ status: 201 });
+        const tooLarge = await send(Buffer.alloc(200_000, 32), chunked);
+        expect(tooLarge).toMatchObject({ status: 413, connection: 'close' });
+        expect(JSON.parse(tooLarge.text)).toMatchObject({ error_code: 'BAD_REQUEST', message: expect.stringContaining('larger than 65536 bytes') });
+        expect(await send(ok, chunked)).toMatchObject({ status: 201 });
+      }
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('listens on loopback by default and refuses a bad port', async () => {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { getTrackingUri, startUi } from '../../index.js';
+import { startUi } from '../../index.js';
 import { CliError } from '../errors.js';
 import { print } from '../output.js';
 
@@ -14,7 +14,7 @@ export function registerUi(program: Command): void {
       if (!/^\d+$/.test(flags.port) || port > 65_535) throw new CliError(`Invalid --port "${flags.port}": expected a whole number from 0 to 65535.`);
       const server = await startUi({ port, host: flags.host });
       print(`evalflow ui: ${server.url}`);
-      print(`store: ${getTrackingUri()}`);
+      print(`store: ${server.trackingUri}`);
       if (!['127.0.0.1', 'localhost', '::1'].includes(flags.host)) {
         process.stderr.write(
           `evalflow: warning: listening on ${flags.host}: the UI has no login; anyone who can reach this port can read your runs and traces and log feedback.\n`,

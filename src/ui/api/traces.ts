@@ -1,7 +1,8 @@
 /** JSON API for traces (MLflow's v3 trace JSON) and for feedback on them, the UI's only writes. */
 import { z } from 'zod';
-import { logFeedback, overrideFeedback } from '../../assessments/api.js';
+import { assessmentFromRecord, Feedback } from '../../assessments/entities.js';
 import { EvalflowError } from '../../core/errors.js';
+import type { NewAssessment } from '../../store/assessment-entities.js';
 import { invalidInput, jsonResponse, readJsonBody, type UiResponse } from '../http.js';
 import { listExperiments, listTraces, parseListQuery, requireTrace } from '../queries.js';
 import type { RequestContext, Router } from '../router.js';
@@ -27,11 +28,11 @@ const overrideBody = z.strictObject({ value: feedbackValue, rationale, ...source
 
 export function registerTraceApi(router: Router): void {
   router
-    .get('/api/traces', async ({ query }) => {
-      const page = await listTraces(parseListQuery(query), await listExperiments());
+    .get('/api/traces', async ({ query, store }) => {
+      const page = await listTraces(store, parseListQuery(query), await listExperiments(store));
       return jsonResponse({ traces: page.traces.map((t) => t.toJSON().info), next_page_token: page.nextPageToken });
     })
-    .get('/api/traces/:traceId', async ({ params }) => jsonResponse((await requireTrace(params.traceId ?? '')).toJSON()))
+    .get('/api/traces/:traceId', async ({ params, store }) => jsonResponse((await requireTrace(store, params.traceId ?? '')).toJSON()))
     .post('/api/traces/:traceId/feedback', postFeedback)
     .post('/api/traces/:traceId/assessments/:assessmentId/override', postOverride);
 }
@@ -44,11 +45,13 @@ async function body<T extends z.ZodType>(context: RequestContext, schema: T): Pr
 
 async function postFeedback(context: RequestContext): Promise<UiResponse> {
   const input = await body(context, logFeedbackBody);
-  const trace = await requireTrace(context.params.traceId ?? '');
+  const { store } = context;
+  const trace = await requireTrace(store, context.params.traceId ?? '');
   if (input.spanId !== undefined && !trace.data.spans.some((span) => span.spanId === input.spanId)) {
     throw EvalflowError.invalid(`Trace ${trace.info.traceId} has no span ${input.spanId}.`, { field: 'spanId' });
   }
-  const logged = await logFeedback({
+  // Built as logFeedback builds it (the same checks), then written to this server's store.
+  const feedback = new Feedback({
     traceId: trace.info.traceId,
     name: input.name,
     value: input.value,
@@ -56,25 +59,47 @@ async function postFeedback(context: RequestContext): Promise<UiResponse> {
     ...(input.rationale !== undefined && input.rationale.trim() !== '' && { rationale: input.rationale }),
     ...(input.spanId !== undefined && { spanId: input.spanId }),
   });
-  return jsonResponse({ assessment: logged.toJSON() }, 201);
+  const stored = await store.createAssessment(newFeedback(feedback, trace.info.traceId));
+  return jsonResponse({ assessment: assessmentFromRecord(stored).toJSON() }, 201);
 }
 
 async function postOverride(context: RequestContext): Promise<UiResponse> {
   const input = await body(context, overrideBody);
-  const trace = await requireTrace(context.params.traceId ?? '');
+  const { store } = context;
+  const trace = await requireTrace(store, context.params.traceId ?? '');
   const assessmentId = context.params.assessmentId ?? '';
   const original = (trace.info.assessments ?? []).find((a) => a.assessmentId === assessmentId);
   if (!original) throw EvalflowError.notFound(`Assessment with ID '${assessmentId}' not found for trace '${trace.info.traceId}'`);
-  if (original.kind === 'feedback' && !original.valid) {
+  if (original.kind !== 'feedback') throw EvalflowError.invalid(`The assessment with ID ${assessmentId} is not a feedback assessment.`);
+  if (!original.valid) {
     const newer = (trace.info.assessments ?? []).find((a) => a.overrides === assessmentId);
     throw new EvalflowError('INVALID_STATE', `Feedback ${assessmentId} is already overridden${newer ? ` by ${newer.assessmentId}` : ''}; override the current one instead.`);
   }
-  const logged = await overrideFeedback({
+  // As overrideFeedback: the new feedback keeps the original's name and span.
+  const replacement = new Feedback({
     traceId: trace.info.traceId,
-    assessmentId,
+    name: original.name,
+    spanId: original.spanId,
     value: input.value,
     source: { sourceType: input.sourceType, sourceId: input.sourceId },
     ...(input.rationale !== undefined && input.rationale.trim() !== '' && { rationale: input.rationale }),
   });
-  return jsonResponse({ assessment: logged.toJSON() }, 201);
+  const stored = await store.overrideFeedback(trace.info.traceId, assessmentId, newFeedback(replacement, trace.info.traceId));
+  return jsonResponse({ assessment: assessmentFromRecord(stored).toJSON() }, 201);
+}
+
+function newFeedback(feedback: Feedback, traceId: string): NewAssessment {
+  const record = feedback.toRecord();
+  return {
+    traceId,
+    spanId: record.spanId,
+    name: record.name,
+    source: record.source,
+    createTimeMs: record.createTimeMs,
+    kind: 'feedback',
+    value: record.value,
+    error: null,
+    rationale: record.rationale,
+    metadata: record.metadata,
+  };
 }

@@ -15,6 +15,7 @@ h1 { font-size: 22px; margin: 4px 0 14px; display: flex; gap: 10px; align-items:
 h2 { font-size: 17px; margin: 26px 0 10px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
 h4 { margin: 14px 0 6px; font-size: 13px; color: var(--neutral); text-transform: uppercase; letter-spacing: .04em; }
 .muted { color: var(--muted); }
+.truncated { display: block; margin-top: 4px; font-size: 12px; font-family: inherit; white-space: normal; }
 .nowrap { white-space: nowrap; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
 

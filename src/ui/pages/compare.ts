@@ -1,19 +1,18 @@
 /** Runs side by side: each metric with its change from the first run, a bar chart, and the params that differ. */
 import type { Run } from '../../store/entities.js';
-import { getRun } from '../../tracking/runs.js';
 import { formatNumber, formatTime } from '../format.js';
 import { href, html, pathOf, type SafeHtml } from '../html.js';
 import { htmlResponse, type UiResponse } from '../http.js';
-import { compareMetrics, defaultChartMetrics, listExperiments, parseRunIds, runLabel, type MetricComparison } from '../queries.js';
+import { compareMetrics, defaultChartMetrics, listExperiments, parseRunIds, requireRun, runLabel, type MetricComparison } from '../queries.js';
 import type { RequestContext } from '../router.js';
 import { numberCell, statusBadge } from './components.js';
 import { layout } from './layout.js';
 
-export async function comparePage({ query }: RequestContext): Promise<UiResponse> {
+export async function comparePage({ query, store }: RequestContext): Promise<UiResponse> {
   const runIds = parseRunIds(query);
-  const runs = await Promise.all(runIds.map((id) => getRun(id)));
+  const runs = await Promise.all(runIds.map((id) => requireRun(store, id)));
   const comparison = compareMetrics(runs);
-  const experiments = new Map((await listExperiments()).map((e) => [e.experimentId, e.name]));
+  const experiments = new Map((await listExperiments(store)).map((e) => [e.experimentId, e.name]));
   const chosen = query.getAll('metric').filter((key) => comparison.some((m) => m.key === key));
   const charted = query.has('cols') ? chosen : defaultChartMetrics(comparison);
   const body = html`<p class="crumbs"><a href="/">runs</a> › compare</p>

@@ -1,7 +1,7 @@
 /** Pieces the pages share; every one writes data through `html`, so it is escaped. */
 import type { Experiment } from '../../store/entities.js';
 import { describeFailure } from '../http.js';
-import { formatNumber, valueText } from '../format.js';
+import { clip, formatNumber, MAX_SHOWN_CHARS, valueText } from '../format.js';
 import { html, type HtmlValue, type SafeHtml } from '../html.js';
 
 export function badge(text: string, kind: string): SafeHtml {
@@ -25,6 +25,26 @@ export function keyValueTable(entries: readonly [string, HtmlValue][], options: 
 /** Any value as preformatted text (JSON for structures). */
 export function textBlock(value: unknown, className = 'json'): SafeHtml {
   return html`<pre class="${className}">${valueText(value)}</pre>`;
+}
+
+/**
+ * Text that may be very long (what a span holds), cut at MAX_SHOWN_CHARS characters with a note that links to
+ * where the whole of it is: `fullAt`, e.g. the trace's JSON.
+ */
+export function clippedText(text: string, fullAt: string): { shown: string; note: SafeHtml } {
+  const { text: shown, truncated } = clip(text);
+  return {
+    shown,
+    note: truncated
+      ? html`<span class="truncated muted" data-truncated="${String(text.length)}">… truncated (${MAX_SHOWN_CHARS} of ${text.length} characters shown), full JSON at <a href="${fullAt}">${fullAt}</a></span>`
+      : html``,
+  };
+}
+
+/** `textBlock`, cut as `clippedText` cuts. */
+export function clippedBlock(value: unknown, fullAt: string, className = 'json'): SafeHtml {
+  const { shown, note } = clippedText(valueText(value), fullAt);
+  return html`<pre class="${className}">${shown}</pre>${note}`;
 }
 
 export function numberCell(value: number | null | undefined): SafeHtml {

@@ -5,6 +5,7 @@
  */
 import { valueText } from '../format.js';
 import { html, type SafeHtml } from '../html.js';
+import { clippedText } from './components.js';
 
 export interface ChatMessage {
   role: string;
@@ -74,11 +75,14 @@ export function conversationOf(inputs: unknown, outputs: unknown, chatSpan = fal
   return request ? [...request, ...responseMessages(outputs)] : null;
 }
 
-export function conversationView(messages: readonly ChatMessage[]): SafeHtml {
+/** The messages as chat bubbles; a very long message is cut, with a note linking to `fullAt` (the trace's JSON). */
+export function conversationView(messages: readonly ChatMessage[], fullAt: string): SafeHtml {
   return html`<div class="conversation" aria-label="Conversation">${messages.map((message) => {
     const role = /^[a-z_]{1,20}$/.test(message.role) ? message.role : 'other';
-    return html`<div class="message role-${role}"><div class="role">${message.role}</div><div class="content">${message.content}</div>${
-      message.extra === undefined ? '' : html`<pre class="json">${valueText(message.extra)}</pre>`
+    const content = clippedText(message.content, fullAt);
+    const extra = message.extra === undefined ? null : clippedText(valueText(message.extra), fullAt);
+    return html`<div class="message role-${role}"><div class="role">${clippedText(message.role, fullAt).shown}</div><div class="content">${content.shown}${content.note}</div>${
+      extra === null ? '' : html`<pre class="json">${extra.shown}</pre>${extra.note}`
     }</div>`;
   })}</div>`;
 }

@@ -1,26 +1,25 @@
 /** A run: params, metrics with history charts, tags, the evaluation's plots, its tables with paging, artifacts. */
 import { SystemTags, type Metric, type Run } from '../../store/entities.js';
-import { getMetricHistory } from '../../tracking/logging.js';
 import { readTable } from '../artifacts.js';
 import { formatDuration, formatNumber, formatTime, truncate, valueText } from '../format.js';
 import { href, html, pathOf, type SafeHtml } from '../html.js';
 import { htmlResponse, type UiResponse } from '../http.js';
-import { experimentName, loadRun, parseTablePage, type RunDetails } from '../queries.js';
+import { experimentName, loadRun, metricHistory, parseTablePage, type RunDetails } from '../queries.js';
 import type { RequestContext } from '../router.js';
 import { errorBanner, keyValueTable, numberCell, statusBadge } from './components.js';
 import { layout } from './layout.js';
 
 const CELL_CHARS = 400;
 
-export async function runPage({ params, query }: RequestContext): Promise<UiResponse> {
-  const details = await loadRun(params.runId ?? '');
+export async function runPage({ params, query, store }: RequestContext): Promise<UiResponse> {
+  const details = await loadRun(store, params.runId ?? '');
   const { run } = details;
   const histories = await Promise.all(
     Object.keys(run.data.metrics)
       .sort((a, b) => a.localeCompare(b))
-      .map(async (key): Promise<[string, Metric[]]> => [key, await getMetricHistory(run.info.runId, key)]),
+      .map(async (key): Promise<[string, Metric[]]> => [key, await metricHistory(store, run.info.runId, key)]),
   );
-  const experiment = await experimentName(run.info.experimentId);
+  const experiment = await experimentName(store, run.info.experimentId);
   const body = html`<p class="crumbs"><a href="${href('/', { experiment: run.info.experimentId })}">${experiment}</a> › run</p>
 <h1>${run.info.runName} ${statusBadge(run.info.status)}</h1>
 ${overview(run, experiment)}

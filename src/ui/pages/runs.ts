@@ -10,14 +10,14 @@ import { layout } from './layout.js';
 
 const DEFAULT_COLUMNS = 4;
 
-export async function runsPage({ query }: RequestContext): Promise<UiResponse> {
+export async function runsPage({ query, store }: RequestContext): Promise<UiResponse> {
   const list = parseListQuery(query);
-  const experiments = await listExperiments();
+  const experiments = await listExperiments(store);
   let runs: Run[] = [];
   let nextPageToken: string | null = null;
   let failure: unknown;
   try {
-    ({ runs, nextPageToken } = await listRuns(list, experiments));
+    ({ runs, nextPageToken } = await listRuns(store, list, experiments));
   } catch (error) {
     failure = error;
   }

@@ -2,8 +2,8 @@
 import { SpanAttributeKey } from '../../store/trace-entities.js';
 import type { Span, Trace } from '../../tracing/trace-entity.js';
 import { formatDuration, totalTokens, valueText } from '../format.js';
-import { html, type SafeHtml } from '../html.js';
-import { keyValueTable, statusBadge, textBlock } from './components.js';
+import { html, pathOf, type SafeHtml } from '../html.js';
+import { clippedBlock, clippedText, keyValueTable, statusBadge } from './components.js';
 import { conversationOf, conversationView } from './conversation.js';
 
 const MAX_INDENT = 12;
@@ -72,17 +72,23 @@ function spanDetails(span: Span): SafeHtml {
   const chatSpan = CHAT_SPAN_TYPES.has(span.spanType) || span.getAttribute(SpanAttributeKey.MESSAGE_FORMAT) !== undefined;
   const conversation = conversationOf(span.inputs, span.outputs, chatSpan);
   const attributes = Object.entries(span.attributes).filter(([key]) => !HIDDEN_ATTRIBUTES.has(key)).sort(([a], [b]) => a.localeCompare(b));
+  // Inputs, outputs and attributes can be megabytes: the page shows the start of each, the JSON API all of it.
+  const fullAt = pathOf('api', 'traces', span.traceId);
+  const attributeView = (value: unknown): SafeHtml => {
+    const { shown, note } = clippedText(valueText(value), fullAt);
+    return html`<span class="pre">${shown}</span>${note}`;
+  };
   return html`<p class="muted">span <code>${span.spanId}</code></p>
-${span.status.message ? html`<div class="error-banner">${span.status.message}</div>` : ''}
-${conversation ? html`<h4>Conversation</h4>${conversationView(conversation)}` : ''}
-<h4>Inputs</h4>${span.inputs === undefined ? html`<p class="muted">none</p>` : textBlock(span.inputs)}
-<h4>Outputs</h4>${span.outputs === undefined ? html`<p class="muted">none</p>` : textBlock(span.outputs)}
-<h4>Attributes</h4>${keyValueTable(attributes.map(([key, value]) => [key, html`<span class="pre">${valueText(value)}</span>`]), { empty: 'none' })}
+${span.status.message ? html`<div class="error-banner">${clippedText(span.status.message, fullAt).shown}</div>` : ''}
+${conversation ? html`<h4>Conversation</h4>${conversationView(conversation, fullAt)}` : ''}
+<h4>Inputs</h4>${span.inputs === undefined ? html`<p class="muted">none</p>` : clippedBlock(span.inputs, fullAt)}
+<h4>Outputs</h4>${span.outputs === undefined ? html`<p class="muted">none</p>` : clippedBlock(span.outputs, fullAt)}
+<h4>Attributes</h4>${keyValueTable(attributes.map(([key, value]) => [key, attributeView(value)]), { empty: 'none' })}
 <h4>Events</h4>${span.events.length === 0
     ? html`<p class="muted">none</p>`
     : html`<ul class="events">${span.events.map(
         (event) => html`<li><strong>${event.name}</strong> <span class="muted">+${formatDuration(Number(event.timeUnixNano - span.startTimeNs) / 1e6)}</span>${
-          Object.keys(event.attributes).length > 0 ? textBlock(event.attributes) : ''
+          Object.keys(event.attributes).length > 0 ? clippedBlock(event.attributes, fullAt) : ''
         }</li>`,
       )}</ul>`}`;
 }

@@ -10,14 +10,14 @@ import type { RequestContext } from '../router.js';
 import { errorBanner, experimentNav, nextPageLink, sortHeader, statusBadge, withParam } from './components.js';
 import { layout } from './layout.js';
 
-export async function tracesPage({ query }: RequestContext): Promise<UiResponse> {
+export async function tracesPage({ query, store }: RequestContext): Promise<UiResponse> {
   const list = parseListQuery(query);
-  const experiments = await listExperiments();
+  const experiments = await listExperiments(store);
   let traces: Trace[] = [];
   let nextPageToken: string | null = null;
   let failure: unknown;
   try {
-    ({ traces, nextPageToken } = await listTraces(list, experiments));
+    ({ traces, nextPageToken } = await listTraces(store, list, experiments));
   } catch (error) {
     failure = error;
   }

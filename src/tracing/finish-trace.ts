@@ -30,7 +30,9 @@ export function finishTrace(pending: PendingTrace, processors: readonly SpanProc
       }
     }
   }
-  const records = spans.map((span) => span.record).sort(byStartTime);
+  const records: SpanRecord[] = [];
+  for (const span of spans) records.push(span.record);
+  if (records.length > 1) records.sort(byStartTime);
   const root = pending.spans.get(pending.rootSpanId)?.record;
   const info = { ...pending.info, traceMetadata: { ...pending.info.traceMetadata }, tags: { ...pending.info.tags } };
   if (root) {
@@ -66,24 +68,25 @@ const USAGE_KEYS = ['input_tokens', 'output_tokens', 'total_tokens', 'cache_read
  * re-reports its child's usage would otherwise count it twice).
  */
 export function aggregateTokenUsage(spans: readonly SpanRecord[]): Record<string, number> | undefined {
-  const byId = new Map(spans.map((span) => [span.spanId, span]));
-  const usageOf = (span: SpanRecord): Record<string, unknown> | undefined => {
-    const value = parseJsonAttribute(span.attributes[SpanAttributeKey.CHAT_TOKEN_USAGE]);
-    return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
-  };
+  // Spans by id, made only when a span with usage has a parent to look at.
+  let byId: Map<string, SpanRecord> | undefined;
   const total: Record<string, number> = {};
   let found = false;
   for (const span of spans) {
     const usage = usageOf(span);
     if (!usage) continue;
-    let ancestor = span.parentSpanId === null ? undefined : byId.get(span.parentSpanId);
+    if (span.parentSpanId !== null && byId === undefined) {
+      byId = new Map();
+      for (const other of spans) byId.set(other.spanId, other);
+    }
+    let ancestor = span.parentSpanId === null ? undefined : byId?.get(span.parentSpanId);
     let counted = false;
     while (ancestor) {
       if (usageOf(ancestor)) {
         counted = true;
         break;
       }
-      ancestor = ancestor.parentSpanId === null ? undefined : byId.get(ancestor.parentSpanId);
+      ancestor = ancestor.parentSpanId === null ? undefined : byId?.get(ancestor.parentSpanId);
     }
     if (counted) continue;
     for (const key of USAGE_KEYS) {
@@ -99,4 +102,11 @@ export function aggregateTokenUsage(spans: readonly SpanRecord[]): Record<string
     total.total_tokens = (total.input_tokens ?? 0) + (total.output_tokens ?? 0);
   }
   return total;
+}
+
+function usageOf(span: SpanRecord): Record<string, unknown> | undefined {
+  const raw = span.attributes[SpanAttributeKey.CHAT_TOKEN_USAGE];
+  if (raw === undefined) return undefined;
+  const value = parseJsonAttribute(raw);
+  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
 }

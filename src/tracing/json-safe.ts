@@ -4,12 +4,88 @@
  * description, circular references as "[Circular]". Span attributes hold this text, as MLflow stores them.
  */
 export function toJsonString(value: unknown): string {
+  // Most values (request and response bodies, strings) are plain JSON data: written in one pass, without the copy
+  // that toJsonValue makes. Anything else takes the general path below, whose result this pass equals where it applies.
+  if (typeof value === 'string') return JSON.stringify(value);
+  try {
+    const plain = plainJson(value, []);
+    if (plain !== NOT_PLAIN) return plain ?? 'null';
+  } catch {
+    // A getter or proxy that throws: the general path handles it.
+  }
   try {
     return JSON.stringify(toJsonValue(value, new WeakSet())) ?? 'null';
   } catch {
     return JSON.stringify(String(value));
   }
 }
+
+const NOT_PLAIN = Symbol('not plain JSON');
+/** Deeper than this, or in a cycle (an object inside itself), the general path takes over. */
+const PLAIN_MAX_DEPTH = 64;
+const OBJECT_PROTOTYPE = Object.prototype;
+const ARRAY_PROTOTYPE = Array.prototype;
+
+/**
+ * The JSON text of a value made only of strings, booleans, finite numbers, null, undefined, plain objects (prototype
+ * Object.prototype or null, no toJSON) and arrays, exactly as `JSON.stringify(toJsonValue(value))` writes it, reading
+ * each property once; undefined for undefined (an object property then is left out, an array item is null); NOT_PLAIN
+ * as soon as anything else is met.
+ */
+function plainJson(value: unknown, ancestors: object[]): string | undefined | typeof NOT_PLAIN {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      // Finite numbers print as JSON.stringify prints them; toJsonValue turns the others into strings.
+      return Number.isFinite(value) ? String(value) : NOT_PLAIN;
+    case 'undefined':
+      return undefined;
+    case 'object':
+      break;
+    default:
+      return NOT_PLAIN;
+  }
+  if (value === null) return 'null';
+  // Returning NOT_PLAIN abandons the whole walk, so `ancestors` is only kept right on the way back up.
+  if (ancestors.length >= PLAIN_MAX_DEPTH || ancestors.includes(value)) return NOT_PLAIN;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto === ARRAY_PROTOTYPE && Array.isArray(value)) {
+    const items = value as unknown[];
+    ancestors.push(items);
+    let text = '[';
+    for (let i = 0; i < items.length; i += 1) {
+      const item = plainJson(items[i], ancestors);
+      if (item === NOT_PLAIN) return NOT_PLAIN;
+      if (i > 0) text += ',';
+      text += item ?? 'null';
+    }
+    ancestors.pop();
+    return `${text}]`;
+  }
+  if ((proto !== OBJECT_PROTOTYPE && proto !== null) || typeof (value as { toJSON?: unknown }).toJSON === 'function') return NOT_PLAIN;
+  const object = value as Record<string, unknown>;
+  ancestors.push(object);
+  let text = '{';
+  // The own enumerable keys, in the order Object.entries gives them.
+  for (const key in object) {
+    if (!Object.hasOwn(object, key)) continue;
+    // toJsonValue copies into a fresh object, where a "__proto__" key would set the prototype instead.
+    if (key === '__proto__') return NOT_PLAIN;
+    const item = plainJson(object[key], ancestors);
+    if (item === NOT_PLAIN) return NOT_PLAIN;
+    if (item === undefined) continue;
+    if (text.length > 1) text += ',';
+    text += `${PLAIN_KEY.test(key) ? `"${key}"` : JSON.stringify(key)}:${item}`;
+  }
+  ancestors.pop();
+  return `${text}}`;
+}
+
+/** Keys JSON.stringify writes as they are, between quotes. */
+const PLAIN_KEY = /^[\w.$-]*$/;
 
 export function toJsonValue(value: unknown, seen: WeakSet<object> = new WeakSet()): unknown {
   if (value === null || value === undefined) return null;

@@ -126,7 +126,7 @@ export class LiveSpan extends SpanRecordView {
     else if (this.record.status.code !== 'STATUS_CODE_ERROR') this.setStatus('STATUS_CODE_OK');
     this.open = false;
     // Explicit, on the same clock as the start (see startRecordedSpan).
-    this.otelSpan?.end(nanosToHrTime(options.endTimeNs ?? nowNanos()));
+    this.otelSpan?.end(options.endTimeNs === undefined ? hrNow() : nanosToHrTime(options.endTimeNs));
   }
 
   /** Marks the span ended without an OTel span to end (the processor calls this when OTel ends it). */
@@ -152,8 +152,15 @@ export function nowNanos(): bigint {
   return hrTimeToNanos(hrNow());
 }
 
-function hrNow(): [number, number] {
+/** Now as OpenTelemetry's [seconds, nanoseconds] (0 ≤ nanoseconds < 10⁹), the same instant `nowNanos()` gives. */
+export function hrNow(): [number, number] {
   const ms = performance.timeOrigin + performance.now();
-  const seconds = Math.floor(ms / 1000);
-  return [seconds, Math.min(999_999_999, Math.round((ms - seconds * 1000) * 1e6))];
+  let seconds = Math.floor(ms / 1000);
+  let nanos = Math.min(999_999_999, Math.round((ms - seconds * 1000) * 1e6));
+  if (nanos < 0) {
+    // ms / 1000 rounded up to a whole second: borrow one.
+    seconds -= 1;
+    nanos += 1_000_000_000;
+  }
+  return [seconds, nanos];
 }

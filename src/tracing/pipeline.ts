@@ -74,11 +74,19 @@ class TracingPipeline {
     }
     this.lastTraceId = trace.info.traceId;
     for (const exporter of this.currentExporters()) {
-      const task = Promise.resolve()
+      // Settles once the export has, after leaving the set of exports in flight.
+      const task: Promise<void> = Promise.resolve()
         .then(() => exporter.export(trace))
-        .catch((error: unknown) => this.warnOnce(`export:${exporter.name}`, `The ${exporter.name} trace exporter failed`, error));
+        .then(
+          () => {
+            this.inFlight.delete(task);
+          },
+          (error: unknown) => {
+            this.inFlight.delete(task);
+            this.warnOnce(`export:${exporter.name}`, `The ${exporter.name} trace exporter failed`, error);
+          },
+        );
       this.inFlight.add(task);
-      void task.finally(() => this.inFlight.delete(task));
     }
   }
 

@@ -1,5 +1,5 @@
-import type { Context } from '@opentelemetry/api';
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { Context, Link } from '@opentelemetry/api';
+import type { ReadableSpan, Span, SpanProcessor, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { SpanAttributeKey, TraceMetadataKey, type SpanRecord } from '../store/trace-entities.js';
 import { activeRun } from '../tracking/runs.js';
 import { activeExperimentIdIfKnown } from '../tracking/experiments.js';
@@ -7,7 +7,7 @@ import { hrTimeToNanos, mlflowTraceId, nanosToMillis } from './ids.js';
 import { LiveSpan, normaliseStatus } from './live-span.js';
 import { pipeline } from './pipeline.js';
 import { SpanType } from './span-type.js';
-import { traceContextDefaults } from './trace-context.js';
+import { currentTraceScope, destinationExperiment } from './trace-context.js';
 
 /**
  * The OpenTelemetry span processor that turns spans into MLflow traces: it keeps each trace's spans until the root
@@ -24,7 +24,7 @@ export class EvalflowSpanProcessor implements SpanProcessor {
       let pending = pipeline.buffer.get(otelTraceId);
       if (!pending) {
         // A new trace, or the part of a distributed trace that runs in this process (its parent is remote).
-        const defaults = traceContextDefaults();
+        const scope = currentTraceScope();
         const run = activeRun();
         pending = {
           rootSpanId: spanId,
@@ -32,14 +32,14 @@ export class EvalflowSpanProcessor implements SpanProcessor {
           info: {
             traceId: mlflowTraceId(otelTraceId),
             clientRequestId: null,
-            experimentId: defaults.experimentId ?? run?.info.experimentId ?? activeExperimentIdIfKnown() ?? '',
+            experimentId: scope?.experimentId ?? destinationExperiment() ?? run?.info.experimentId ?? activeExperimentIdIfKnown() ?? '',
             requestTime: nanosToMillis(startTime),
             executionDuration: null,
             state: 'IN_PROGRESS',
             requestPreview: null,
             responsePreview: null,
-            traceMetadata: { ...defaults.metadata, ...(run && { [TraceMetadataKey.SOURCE_RUN]: run.info.runId }) },
-            tags: { ...defaults.tags },
+            traceMetadata: { ...scope?.metadata, ...(run && { [TraceMetadataKey.SOURCE_RUN]: run.info.runId }) },
+            tags: { ...scope?.tags },
           },
         };
         pipeline.buffer.start(otelTraceId, pending);
@@ -54,11 +54,7 @@ export class EvalflowSpanProcessor implements SpanProcessor {
         status: { code: 'STATUS_CODE_UNSET', message: '' },
         attributes: { ...span.attributes },
         events: [],
-        links: span.links.map((link) => ({
-          traceId: link.context.traceId,
-          spanId: link.context.spanId,
-          attributes: { ...(link.attributes ?? {}) },
-        })),
+        links: span.links.length === 0 ? [] : span.links.map(toLinkRecord),
       };
       const live = new LiveSpan(record, span);
       live.setAttribute(SpanAttributeKey.TRACE_ID, pending.info.traceId);
@@ -77,11 +73,7 @@ export class EvalflowSpanProcessor implements SpanProcessor {
       if (!live || !pending) return;
       const record = live.record;
       record.attributes = { ...record.attributes, ...span.attributes };
-      record.events = span.events.map((event) => ({
-        name: event.name,
-        timeUnixNano: hrTimeToNanos(event.time),
-        attributes: { ...(event.attributes ?? {}) },
-      }));
+      record.events = span.events.length === 0 ? [] : span.events.map(toEventRecord);
       const otelStatus = normaliseStatus(span.status.code === 2 ? 'ERROR' : span.status.code === 1 ? 'OK' : 'UNSET');
       if (otelStatus !== 'STATUS_CODE_UNSET') record.status = { code: otelStatus, message: span.status.message ?? '' };
       record.endTimeUnixNano = hrTimeToNanos(span.endTime);
@@ -111,4 +103,12 @@ export class EvalflowSpanProcessor implements SpanProcessor {
   shutdown(): Promise<void> {
     return pipeline.shutdown();
   }
+}
+
+function toLinkRecord(link: Link): SpanRecord['links'][number] {
+  return { traceId: link.context.traceId, spanId: link.context.spanId, attributes: { ...(link.attributes ?? {}) } };
+}
+
+function toEventRecord(event: TimedEvent): SpanRecord['events'][number] {
+  return { name: event.name, timeUnixNano: hrTimeToNanos(event.time), attributes: { ...(event.attributes ?? {}) } };
 }

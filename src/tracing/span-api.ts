@@ -3,7 +3,7 @@ import { EvalflowError } from '../core/errors.js';
 import { logger } from '../core/logger.js';
 import { SpanAttributeKey, type SpanRecord } from '../store/trace-entities.js';
 import { nanosToHrTime } from './ids.js';
-import { LiveSpan, nowNanos } from './live-span.js';
+import { hrNow, LiveSpan, nowNanos } from './live-span.js';
 import { pipeline } from './pipeline.js';
 import { getTracer } from './provider.js';
 import { SpanType, type SpanTypeName } from './span-type.js';
@@ -117,7 +117,7 @@ export function startRecordedSpan(options: SpanOptions, parentContext: Context):
       options.name,
       // Always an explicit start: OpenTelemetry's own is Date.now(), whole milliseconds, while its end times are
       // sub-millisecond, so a child could seem to end after its parent.
-      { startTime: nanosToHrTime(options.startTimeNs ?? nowNanos()) },
+      { startTime: options.startTimeNs === undefined ? hrNow() : nanosToHrTime(options.startTimeNs) },
       parentContext,
     );
     if (!otelSpan.isRecording()) {

@@ -10,10 +10,14 @@ export interface TraceContextDefaults {
 const scopes = new AsyncLocalStorage<TraceContextDefaults>();
 let destinationExperimentId: string | undefined;
 
-export function traceContextDefaults(): TraceContextDefaults {
-  const scoped = scopes.getStore();
-  const experimentId = scoped?.experimentId ?? destinationExperimentId;
-  return { ...(experimentId !== undefined && { experimentId }), metadata: { ...scoped?.metadata }, tags: { ...scoped?.tags } };
+/** The innermost tracingContext() scope, as it is (not a copy: do not change it); undefined outside any. */
+export function currentTraceScope(): Readonly<TraceContextDefaults> | undefined {
+  return scopes.getStore();
+}
+
+/** The experiment of tracing.setDestination(), if any. */
+export function destinationExperiment(): string | undefined {
+  return destinationExperimentId;
 }
 
 export interface TracingContextOptions {

@@ -17,6 +17,8 @@ interface ChoiceState {
 }
 
 type Fields = Record<string, unknown>;
+/** The fields of a completion that each chunk repeats; the first value seen is kept. */
+const HEADER_KEYS = ['id', 'created', 'model', 'system_fingerprint', 'service_tier'] as const;
 const isObject = (value: unknown): value is Fields => value !== null && typeof value === 'object';
 
 /**
@@ -31,7 +33,7 @@ export class ChatStreamAccumulator implements StreamAccumulator {
 
   add(chunk: unknown): void {
     if (!isObject(chunk)) return;
-    for (const key of ['id', 'created', 'model', 'system_fingerprint', 'service_tier']) {
+    for (const key of HEADER_KEYS) {
       if (this.header[key] === undefined && chunk[key] !== undefined && chunk[key] !== null) this.header[key] = chunk[key];
     }
     if (isObject(chunk.usage)) this.usageValue = chunk.usage;
@@ -49,22 +51,24 @@ export class ChatStreamAccumulator implements StreamAccumulator {
   }
 
   outputs(): unknown {
-    const choices = [...this.choices.entries()]
-      .sort(([a], [b]) => a - b)
-      .map(([index, state]) => {
-        const toolCalls = [...state.toolCalls.entries()]
-          .sort(([a], [b]) => a - b)
-          .map(([, call]) => ({ id: call.id, type: call.type, function: { name: call.name, arguments: call.arguments.join('') } }));
-        const text = state.content.join('');
-        const message: Fields = {
-          role: state.role,
-          // As in a non-streamed completion: no text beside tool calls is null.
-          content: text === '' && toolCalls.length > 0 ? null : text,
-          ...(state.refusal.length > 0 && { refusal: state.refusal.join('') }),
-          ...(toolCalls.length > 0 && { tool_calls: toolCalls }),
-        };
-        return { index, message, finish_reason: state.finishReason };
-      });
+    const choices: Fields[] = [];
+    for (const index of sortedKeys(this.choices)) {
+      const state = this.choices.get(index) as ChoiceState;
+      const toolCalls: Fields[] = [];
+      for (const key of sortedKeys(state.toolCalls)) {
+        const call = state.toolCalls.get(key) as ToolCallState;
+        toolCalls.push({ id: call.id, type: call.type, function: { name: call.name, arguments: call.arguments.join('') } });
+      }
+      const text = state.content.join('');
+      const message: Fields = {
+        role: state.role,
+        // As in a non-streamed completion: no text beside tool calls is null.
+        content: text === '' && toolCalls.length > 0 ? null : text,
+        ...(state.refusal.length > 0 && { refusal: state.refusal.join('') }),
+        ...(toolCalls.length > 0 && { tool_calls: toolCalls }),
+      };
+      choices.push({ index, message, finish_reason: state.finishReason });
+    }
     return { ...this.header, object: 'chat.completion', choices, ...(this.usageValue !== undefined && { usage: this.usageValue }) };
   }
 
@@ -80,6 +84,17 @@ export class ChatStreamAccumulator implements StreamAccumulator {
     }
     return state;
   }
+}
+
+/** A map's numeric keys in ascending order. */
+function sortedKeys<T>(map: Map<number, T>): number[] {
+  const keys = [...map.keys()];
+  if (keys.length > 1) keys.sort(ascending);
+  return keys;
+}
+
+function ascending(a: number, b: number): number {
+  return a - b;
 }
 
 function addToolCall(state: ChoiceState, delta: unknown): void {

@@ -21,12 +21,13 @@ const dropped = new FinalizationRegistry<StreamSpan>((state) => state.finish('ga
 class StreamSpan {
   private signal: AbortSignal | undefined;
   /**
-   * The SDK also aborts the controller itself when its stream fails or the reader breaks off, before the error or the
-   * return reaches the iterator here: wait a turn, so that those are recorded as what they are.
+   * The abort listener (this object is registered as one). The SDK also aborts the controller itself when its stream
+   * fails or the reader breaks off, before the error or the return reaches the iterator here: wait a turn, so that
+   * those are recorded as what they are.
    */
-  readonly onAbort = (): void => {
+  handleEvent(): void {
     setImmediate(() => this.finish('abort'));
-  };
+  }
 
   constructor(
     private readonly call: OpenAICall,
@@ -40,7 +41,7 @@ class StreamSpan {
       return;
     }
     this.signal = signal;
-    signal.addEventListener('abort', this.onAbort, { once: true });
+    signal.addEventListener('abort', this, { once: true });
   }
 
   add(item: unknown): void {
@@ -54,7 +55,7 @@ class StreamSpan {
 
   finish(reason: StopReason, error?: unknown): void {
     if (this.call.isDone) return;
-    this.signal?.removeEventListener('abort', this.onAbort);
+    this.signal?.removeEventListener('abort', this);
     dropped.unregister(this);
     let outputs: unknown;
     let usage: TokenUsage | undefined;
@@ -72,25 +73,27 @@ class StreamSpan {
 
   /** The iterator the user reads: items pass through unchanged while the span collects them. */
   wrap(inner: AsyncIterator<unknown>): AsyncIterator<unknown> & AsyncIterable<unknown> {
+    const state = this;
     const iterator: AsyncIterator<unknown> & AsyncIterable<unknown> = {
-      next: (...args: [] | [unknown]) =>
-        inner.next(...args).then(
+      next(...args: [] | [unknown]) {
+        return inner.next(...args).then(
           (step) => {
-            if (step.done) this.finish(this.signal?.aborted ? 'abort' : 'completed');
-            else this.add(step.value);
+            if (step.done) state.finish(state.signal?.aborted ? 'abort' : 'completed');
+            else state.add(step.value);
             return step;
           },
           (error: unknown) => {
-            this.finish('completed', error);
+            state.finish('completed', error);
             throw error;
           },
-        ),
-      return: (value?: unknown) => {
-        this.finish('break');
+        );
+      },
+      return(value?: unknown) {
+        state.finish('break');
         return inner.return ? inner.return(value) : Promise.resolve({ done: true as const, value });
       },
-      throw: (error?: unknown) => {
-        this.finish('completed', error);
+      throw(error?: unknown) {
+        state.finish('completed', error);
         return inner.throw ? inner.throw(error) : Promise.reject(error);
       },
       [Symbol.asyncIterator]() {

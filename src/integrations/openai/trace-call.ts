@@ -4,7 +4,7 @@ import { startRecordedSpan } from '../../tracing/span-api.js';
 import { requestAttributes } from './attributes.js';
 import { OpenAICall } from './call.js';
 import type { Endpoint } from './endpoints.js';
-import { observeResult } from './result.js';
+import { observeResult, type ResultHandlers } from './result.js';
 import { secretsOf } from './secrets.js';
 import { instrumentStream } from './stream.js';
 import { normaliseUsage } from './usage.js';
@@ -48,28 +48,43 @@ export function traceOpenAICall(endpoint: Endpoint, original: ClientMethod, this
   } finally {
     tracedDepth -= 1;
   }
-  const traced = call;
   const streaming = endpoint.streamAccumulator !== undefined && (body as { stream?: unknown } | null | undefined)?.stream === true;
   try {
-    return observeResult(result, {
-      onValue: (value) => {
-        try {
-          if (streaming && value !== null && typeof value === 'object' && endpoint.streamAccumulator) {
-            if (instrumentStream(value, traced, endpoint.streamAccumulator())) return value;
-          }
-          traced.end({ outputs: value, usage: normaliseUsage((value as { usage?: unknown } | null | undefined)?.usage) });
-        } catch (error) {
-          pipeline.warnOnce('openai:response', 'Tracing failed to record an OpenAI response', error);
-          traced.end({});
-        }
-        return value;
-      },
-      onError: (error) => traced.end({ error }),
-      onRawResponse: () => traced.end({}),
-    }, streaming);
+    return observeResult(result, new CallOutcome(call, endpoint, streaming), streaming);
   } catch (error) {
     pipeline.warnOnce('openai:observe', 'Tracing could not watch an OpenAI call', error);
-    traced.end({});
+    call.end({});
     return result;
+  }
+}
+
+/** What ends the span of one call: its response (or stream), its error, or the raw `Response` handed to the user. */
+class CallOutcome implements ResultHandlers {
+  constructor(
+    private readonly call: OpenAICall,
+    private readonly endpoint: Endpoint,
+    private readonly streaming: boolean,
+  ) {}
+
+  onValue(value: unknown): unknown {
+    const call = this.call;
+    try {
+      if (this.streaming && value !== null && typeof value === 'object' && this.endpoint.streamAccumulator) {
+        if (instrumentStream(value, call, this.endpoint.streamAccumulator())) return value;
+      }
+      call.end({ outputs: value, usage: normaliseUsage((value as { usage?: unknown } | null | undefined)?.usage) });
+    } catch (error) {
+      pipeline.warnOnce('openai:response', 'Tracing failed to record an OpenAI response', error);
+      call.end({});
+    }
+    return value;
+  }
+
+  onError(error: unknown): void {
+    this.call.end({ error });
+  }
+
+  onRawResponse(): void {
+    this.call.end({});
   }
 }

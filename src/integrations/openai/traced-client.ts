@@ -31,7 +31,7 @@ function view(target: object, path: string, views: WeakMap<object, object>): obj
         return wrapped;
       }
       if (typeof prop === 'string' && prop !== '_client' && isResource(value)) {
-        return view(value, path === '' ? prop : `${path}.${prop}`, views);
+        return views.get(value) ?? view(value, path === '' ? prop : `${path}.${prop}`, views);
       }
       return value;
     },

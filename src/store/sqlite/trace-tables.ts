@@ -72,16 +72,79 @@ interface SpanContent {
 
 const IN_JSON = 'IN (SELECT value FROM json_each(?))';
 
+/** Rows a multi-row insert writes at most; a batch's rows go in chunks of 64, 32, … 1 (statements kept per size). */
+const MAX_ROWS_PER_INSERT = 64;
+
+const valueRows = (rows: number, columns: number): string => {
+  const row = `(${new Array<string>(columns).fill('?').join(', ')})`;
+  return new Array<string>(rows).fill(row).join(', ');
+};
+
+/** Spans upserted by span id (a later row for the same span wins, as it would written one by one). */
+function upsertSpansSql(rows: number): string {
+  return `INSERT INTO spans (trace_key, span_id, parent_span_id, name, type, status, start_time_unix_nano, end_time_unix_nano, content)
+       VALUES ${valueRows(rows, 9)}
+       ON CONFLICT (trace_key, span_id) DO UPDATE SET
+         parent_span_id = excluded.parent_span_id, name = excluded.name, type = excluded.type, status = excluded.status,
+         start_time_unix_nano = excluded.start_time_unix_nano, end_time_unix_nano = excluded.end_time_unix_nano,
+         content = excluded.content`;
+}
+
+/** The statements that write one kind of row, by the number of rows they write (1, 2, 4 … 64), prepared on first use. */
+class MultiRowInsert {
+  private readonly bySize = new Map<number, Database.Statement>();
+
+  constructor(
+    private readonly db: Database.Database,
+    readonly columns: number,
+    private readonly sql: (rows: number) => string,
+  ) {}
+
+  /** Writes the rows held in `values` (`columns` values a row), in as few statements as the chunk sizes allow. */
+  run(values: unknown[]): void {
+    const total = values.length / this.columns;
+    let done = 0;
+    let size = MAX_ROWS_PER_INSERT;
+    while (done < total) {
+      while (size > total - done) size >>= 1;
+      const start = done * this.columns;
+      this.statement(size).run(size === total ? values : values.slice(start, start + size * this.columns));
+      done += size;
+    }
+  }
+
+  private statement(rows: number): Database.Statement {
+    let statement = this.bySize.get(rows);
+    if (statement === undefined) {
+      statement = this.db.prepare(this.sql(rows));
+      this.bySize.set(rows, statement);
+    }
+    return statement;
+  }
+}
+
+/**
+ * The child rows (spans, tags, metadata) of the new traces of one transaction, written together when it ends: a few
+ * multi-row statements instead of one statement a row.
+ */
+interface PendingRows {
+  spans: unknown[];
+  tags: unknown[];
+  metadata: unknown[];
+}
+
 /** Every statement the trace methods use, prepared once per connection. */
 function prepareStatements(db: Database.Database) {
   return {
     experimentExists: db.prepare<[number | string]>('SELECT 1 FROM experiments WHERE experiment_id = ?').pluck(),
     selectTrace: db.prepare<[string]>('SELECT * FROM traces WHERE trace_id = ?'),
     traceKey: db.prepare<[string]>('SELECT trace_key FROM traces WHERE trace_id = ?').pluck(),
+    // A trace already stored (the other half of a distributed trace, a re-export) is left alone here and merged.
     insertTrace: db.prepare(
       `INSERT INTO traces (trace_id, experiment_id, client_request_id, request_time, execution_duration, state,
                            request_preview, response_preview, name, run_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (trace_id) DO NOTHING`,
     ),
     mergeTrace: db.prepare(
       `UPDATE traces SET client_request_id = ?, request_time = ?, execution_duration = ?, state = ?,
@@ -97,14 +160,7 @@ function prepareStatements(db: Database.Database) {
     // Metadata is write-once: a key already stored keeps its value.
     insertMetadata: db.prepare('INSERT OR IGNORE INTO trace_metadata (trace_key, key, value) VALUES (?, ?, ?)'),
     selectMetadata: db.prepare<[number, string]>('SELECT value FROM trace_metadata WHERE trace_key = ? AND key = ?').pluck(),
-    upsertSpan: db.prepare(
-      `INSERT INTO spans (trace_key, span_id, parent_span_id, name, type, status, start_time_unix_nano, end_time_unix_nano, content)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (trace_key, span_id) DO UPDATE SET
-         parent_span_id = excluded.parent_span_id, name = excluded.name, type = excluded.type, status = excluded.status,
-         start_time_unix_nano = excluded.start_time_unix_nano, end_time_unix_nano = excluded.end_time_unix_nano,
-         content = excluded.content`,
-    ),
+    upsertSpan: db.prepare(upsertSpansSql(1)),
     rootSpanName: db
       .prepare<[number]>(
         'SELECT name FROM spans WHERE trace_key = ? AND parent_span_id IS NULL ORDER BY start_time_unix_nano, span_id LIMIT 1',
@@ -146,15 +202,33 @@ export class SqliteTraceTables {
   private readonly entityCompilers: Record<string, TraceClauseCompiler> = {};
   private readonly writeOne: (trace: TraceRecord) => void;
   private readonly writeMany: (traces: readonly TraceRecord[]) => void;
-  private readonly knownExperiments = new Set<number | string>();
+  /** Experiment keys by the id given, for experiments known to exist. */
+  private readonly knownExperiments = new Map<string, number | string>();
   private readonly searchStatements = new Map<string, Database.Statement>();
+  private readonly spanRows: MultiRowInsert;
+  private readonly tagRows: MultiRowInsert;
+  private readonly metadataRows: MultiRowInsert;
 
   constructor(private readonly db: Database.Database) {
     registerRegexp(db);
     this.statements = prepareStatements(db);
-    this.writeOne = db.transaction((trace: TraceRecord) => this.writeTrace(trace)).immediate;
+    this.spanRows = new MultiRowInsert(db, 9, upsertSpansSql);
+    // Tags: new values win. Metadata is write-once: a key already stored keeps its value.
+    this.tagRows = new MultiRowInsert(
+      db,
+      3,
+      (rows) => `INSERT INTO trace_tags (trace_key, key, value) VALUES ${valueRows(rows, 3)} ON CONFLICT (trace_key, key) DO UPDATE SET value = excluded.value`,
+    );
+    this.metadataRows = new MultiRowInsert(db, 3, (rows) => `INSERT OR IGNORE INTO trace_metadata (trace_key, key, value) VALUES ${valueRows(rows, 3)}`);
+    this.writeOne = db.transaction((trace: TraceRecord) => {
+      const pending = newPendingRows();
+      this.writeTrace(trace, pending);
+      this.writePending(pending);
+    }).immediate;
     this.writeMany = db.transaction((traces: readonly TraceRecord[]) => {
-      for (const trace of traces) this.writeTrace(trace);
+      const pending = newPendingRows();
+      for (const trace of traces) this.writeTrace(trace, pending);
+      this.writePending(pending);
     }).immediate;
   }
 
@@ -276,33 +350,37 @@ export class SqliteTraceTables {
 
   // ---- writing -----------------------------------------------------------------------------------------------
 
-  private writeTrace(trace: TraceRecord): void {
+  /**
+   * Writes a trace: a new one's spans, tags and metadata are added to `pending` (written by writePending before the
+   * transaction ends); a trace already stored is merged at once, after what is pending.
+   */
+  private writeTrace(trace: TraceRecord, pending: PendingRows): void {
     const info = trace.info;
     validateTrace(trace);
     const experimentKey = this.requireExperiment(info.experimentId);
     const s = this.statements;
-    const existing = s.selectTrace.get(info.traceId) as TraceRow | undefined;
-
-    if (existing === undefined) {
-      const inserted = s.insertTrace.run(
-        info.traceId,
-        experimentKey,
-        info.clientRequestId,
-        info.requestTime,
-        info.executionDuration,
-        info.state,
-        info.requestPreview,
-        info.responsePreview,
-        info.tags[TraceTagKey.TRACE_NAME] ?? rootName(trace.data.spans) ?? null,
-        info.traceMetadata[TraceMetadataKey.SOURCE_RUN] ?? null,
-      );
-      this.writeChildren(Number(inserted.lastInsertRowid), trace);
+    const inserted = s.insertTrace.run(
+      info.traceId,
+      experimentKey,
+      info.clientRequestId,
+      info.requestTime,
+      info.executionDuration,
+      info.state,
+      info.requestPreview,
+      info.responsePreview,
+      info.tags[TraceTagKey.TRACE_NAME] ?? rootName(trace.data.spans) ?? null,
+      info.traceMetadata[TraceMetadataKey.SOURCE_RUN] ?? null,
+    );
+    if (inserted.changes > 0) {
+      this.addChildren(Number(inserted.lastInsertRowid), trace, pending);
       return;
     }
 
     // The other half of a distributed trace (or a re-export): one trace covering both. The half holding the real
     // root span (no parent) owns the trace name, the previews and the client request id; the other half only fills
-    // them in while they are missing.
+    // them in while they are missing. It may have come earlier in this transaction: its rows are written first.
+    this.writePending(pending);
+    const existing = s.selectTrace.get(info.traceId) as TraceRow;
     const traceKey = existing.trace_key;
     const ownsRoot = trace.data.spans.some((span) => span.parentSpanId === null);
     this.writeChildren(traceKey, trace, ownsRoot);
@@ -326,6 +404,37 @@ export class SqliteTraceTables {
       (s.selectMetadata.get(traceKey, TraceMetadataKey.SOURCE_RUN) as string | undefined) ?? null,
       traceKey,
     );
+  }
+
+  /** The spans, tags and metadata of a trace just inserted, as rows to write. */
+  private addChildren(traceKey: number, trace: TraceRecord, pending: PendingRows): void {
+    const { tags, traceMetadata } = trace.info;
+    const spans = pending.spans;
+    for (const span of trace.data.spans) {
+      spans.push(
+        traceKey,
+        span.spanId,
+        span.parentSpanId,
+        span.name,
+        spanType(span),
+        span.status.code,
+        span.startTimeUnixNano,
+        span.endTimeUnixNano,
+        encodeSpan(span),
+      );
+    }
+    for (const key in tags) pending.tags.push(traceKey, key, requireString(trace, 'tag', key, tags[key]));
+    for (const key in traceMetadata) pending.metadata.push(traceKey, key, requireString(trace, 'metadata', key, traceMetadata[key]));
+  }
+
+  /** Writes (and empties) the rows gathered by addChildren. */
+  private writePending(pending: PendingRows): void {
+    if (pending.spans.length > 0) this.spanRows.run(pending.spans);
+    if (pending.tags.length > 0) this.tagRows.run(pending.tags);
+    if (pending.metadata.length > 0) this.metadataRows.run(pending.metadata);
+    pending.spans = [];
+    pending.tags = [];
+    pending.metadata = [];
   }
 
   /** Spans (upserted by span id), tags (new values win) and metadata (stored keys kept) of a stored trace. */
@@ -360,8 +469,9 @@ export class SqliteTraceTables {
    * ids once found are remembered.
    */
   private requireExperiment(experimentId: string): number | string {
+    const known = this.knownExperiments.get(experimentId);
+    if (known !== undefined) return known;
     const key = /^\d+$/.test(experimentId) ? Number(experimentId) : experimentId;
-    if (this.knownExperiments.has(key)) return key;
     if (!this.statements.experimentExists.get(key)) {
       throw EvalflowError.notFound(
         `No experiment with id "${experimentId}". Create it with createExperiment(name) or log the trace to another ` +
@@ -369,7 +479,7 @@ export class SqliteTraceTables {
         { experimentId },
       );
     }
-    this.knownExperiments.add(key);
+    this.knownExperiments.set(experimentId, key);
     return key;
   }
 
@@ -419,6 +529,8 @@ export class SqliteTraceTables {
 }
 
 // ---- validation ----------------------------------------------------------------------------------------------
+
+const newPendingRows = (): PendingRows => ({ spans: [], tags: [], metadata: [] });
 
 function validateTrace(trace: TraceRecord): void {
   const info = trace.info;
@@ -510,12 +622,16 @@ function rootName(spans: readonly SpanRecord[]): string | undefined {
   return root?.name;
 }
 
+const PLAIN_JSON_STRING = /^"[^"\\\u0000-\u001f]*"$/;
+
 /** The decoded `mlflow.spanType` attribute (stored as a JSON string, `"\"LLM\""`), or null without one. */
 function spanType(span: SpanRecord): string | null {
   const raw = span.attributes[SpanAttributeKey.SPAN_TYPE];
   if (raw === undefined || raw === null) return null;
   if (typeof raw !== 'string') return String(raw);
   if (raw.startsWith('"')) {
+    // A JSON string without escapes is the text between its quotes.
+    if (PLAIN_JSON_STRING.test(raw)) return raw.slice(1, -1);
     try {
       const decoded: unknown = JSON.parse(raw);
       if (typeof decoded === 'string') return decoded;

@@ -55,7 +55,12 @@ export class StoreTraceExporter implements TraceExporter {
     this.queue = [];
     try {
       const store = this.store();
-      const records = await Promise.all(batch.map((item) => this.withExperiment(item.trace)));
+      let records = batch.map((item) => item.trace);
+      if (records.some((trace) => !trace.info.experimentId)) {
+        // The experiment of traces started with none known, resolved once for the batch.
+        const experimentId = await this.defaultExperimentId();
+        records = records.map((trace) => (trace.info.experimentId ? trace : { ...trace, info: { ...trace.info, experimentId } }));
+      }
       if (records.length > 1 && typeof (store as Partial<BatchingStore>).logTraces === 'function') {
         try {
           await (store as BatchingStore).logTraces(records);
@@ -76,9 +81,5 @@ export class StoreTraceExporter implements TraceExporter {
     } catch (error) {
       for (const item of batch) item.reject(error);
     }
-  }
-
-  private async withExperiment(trace: TraceRecord): Promise<TraceRecord> {
-    return trace.info.experimentId ? trace : { ...trace, info: { ...trace.info, experimentId: await this.defaultExperimentId() } };
   }
 }

@@ -4,6 +4,7 @@ import OpenAI from 'openai';
 import { Feedback } from '../../src/assessments/entities.js';
 import type { ScoreContext, Scorer, ScorerInput } from '../../judges/types.js';
 import { apiError, chatCompletion, lastUserText, type FakeOpenAI, type LoggedRequest, type ScriptedReply } from './openai-server.js';
+import { uniform } from '../../bench/harness.js';
 
 /** A chat completion whose content is a judge verdict `{ result, rationale }`. */
 export function verdict(result: unknown, rationale = 'because'): ScriptedReply {
@@ -21,16 +22,8 @@ export interface FaultMix {
 
 export const ACCEPTANCE_FAULTS: FaultMix = { rateLimit: 0.25, serverError: 0.1, malformed: 0.05, hang: 0.02 };
 
-/** Deterministic uniform numbers in [0, 1) (mulberry32). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic uniform numbers in [0, 1) (mulberry32, shared with the benchmarks). */
+export const seeded = uniform;
 
 /**
  * Makes the fake server's chat endpoint answer by a seeded schedule of faults (the n-th request gets the n-th draw),

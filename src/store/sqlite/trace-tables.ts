@@ -410,19 +410,7 @@ export class SqliteTraceTables {
   private addChildren(traceKey: number, trace: TraceRecord, pending: PendingRows): void {
     const { tags, traceMetadata } = trace.info;
     const spans = pending.spans;
-    for (const span of trace.data.spans) {
-      spans.push(
-        traceKey,
-        span.spanId,
-        span.parentSpanId,
-        span.name,
-        spanType(span),
-        span.status.code,
-        span.startTimeUnixNano,
-        span.endTimeUnixNano,
-        encodeSpan(span),
-      );
-    }
+    for (const span of trace.data.spans) spans.push(...spanRow(traceKey, span));
     for (const key in tags) pending.tags.push(traceKey, key, requireString(trace, 'tag', key, tags[key]));
     for (const key in traceMetadata) pending.metadata.push(traceKey, key, requireString(trace, 'metadata', key, traceMetadata[key]));
   }
@@ -441,19 +429,7 @@ export class SqliteTraceTables {
   private writeChildren(traceKey: number, trace: TraceRecord, ownsRoot = true): void {
     const s = this.statements;
     const { tags, traceMetadata } = trace.info;
-    for (const span of trace.data.spans) {
-      s.upsertSpan.run(
-        traceKey,
-        span.spanId,
-        span.parentSpanId,
-        span.name,
-        spanType(span),
-        span.status.code,
-        span.startTimeUnixNano,
-        span.endTimeUnixNano,
-        encodeSpan(span),
-      );
-    }
+    for (const span of trace.data.spans) s.upsertSpan.run(...spanRow(traceKey, span));
     for (const key in tags) {
       const value = requireString(trace, 'tag', key, tags[key]);
       if (!ownsRoot && key === TraceTagKey.TRACE_NAME && s.selectTag.get(traceKey, key) !== undefined) continue;
@@ -756,4 +732,19 @@ function registerRegexp(db: Database.Database): void {
     if (pattern === null || value === null || value === undefined) return null;
     return rlikeRegExp(String(pattern)).test(String(value)) ? 1 : 0;
   });
+}
+
+/** The values of a span's row, in the column order of the span inserts. */
+function spanRow(traceKey: number, span: SpanRecord): unknown[] {
+  return [
+    traceKey,
+    span.spanId,
+    span.parentSpanId,
+    span.name,
+    spanType(span),
+    span.status.code,
+    span.startTimeUnixNano,
+    span.endTimeUnixNano,
+    encodeSpan(span),
+  ];
 }

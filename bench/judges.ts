@@ -1,35 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { closeStores, evaluate, setTrackingUri, tracing } from '../src/index.js';
 import { correctness, relevanceToQuery, safety } from '../judges/index.js';
 import type { BenchResult } from './harness.js';
-
-const root = join(import.meta.dirname, '..');
+import { startServerProcess } from './server-process.js';
 
 const ROWS = 1000;
 const JUDGES = 3;
 const LATENCY_MS = 100;
 const CONCURRENCY = 32;
-
-/** The judge server in its own process, so that its work is not counted as the evaluation's. */
-async function startJudgeServer(latencyMs: number): Promise<{ baseURL: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench', 'judge-server.ts'), '--latency-ms', String(latencyMs)], {
-    cwd: root,
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout as NonNullable<typeof child.stdout> });
-  const first = await new Promise<string>((resolve, reject) => {
-    lines.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`the judge server exited with code ${code}`)));
-  });
-  lines.close();
-  return { baseURL: (JSON.parse(first) as { baseURL: string }).baseURL, child };
-}
 
 /**
  * 1,000 rows × 3 built-in judges (correctness, relevance to query, safety) against a local OpenAI-compatible server
@@ -38,7 +20,8 @@ async function startJudgeServer(latencyMs: number): Promise<{ baseURL: string; c
  * timing: a trace per row, a trace per judge call, the judge cache, assessments and metrics in SQLite.
  */
 export async function benchJudges(): Promise<BenchResult[]> {
-  const { baseURL, child } = await startJudgeServer(LATENCY_MS);
+  const server = await startServerProcess('bench/judge-server.ts', ['--latency-ms', String(LATENCY_MS)]);
+  const { baseURL } = server;
   const dir = await mkdtemp(join(tmpdir(), 'evalflow-bench-judges-'));
   try {
     setTrackingUri(dir);
@@ -98,8 +81,7 @@ export async function benchJudges(): Promise<BenchResult[]> {
     await closeStores();
     setTrackingUri(undefined);
     await rm(dir, { recursive: true, force: true });
-    child.stdin?.end();
-    child.kill('SIGTERM');
+    server.stop();
   }
 }
 

@@ -1,31 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import OpenAI from 'openai';
-import { closeStores, flushTraces, searchTraces, setTrackingUri, SpanType, startSpan, tracing } from '../src/index.js';
-import { tracedOpenAI } from '../src/integrations/openai/index.js';
+import { closeStores, flushTraces, searchTraces, setTrackingUri, SpanType, startSpan, tracedOpenAI, tracing } from '../src/index.js';
 import type { BenchResult } from './harness.js';
-
-const root = join(import.meta.dirname, '..');
-
-/** Starts the fake OpenAI server in its own process, so that its work is not counted as the client's. */
-async function startServer(): Promise<{ baseURL: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test', 'support', 'openai-server.ts'), '--serve', '--watch-stdin'], {
-    cwd: root,
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout as NonNullable<typeof child.stdout> });
-  const first = await new Promise<string>((resolve, reject) => {
-    lines.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`the fake OpenAI server exited with code ${code}`)));
-  });
-  lines.close();
-  return { baseURL: (JSON.parse(first) as { baseURL: string }).baseURL, child };
-}
+import { startServerProcess } from './server-process.js';
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -89,7 +70,8 @@ const us = (value: number): string => `${value.toFixed(0)} µs`;
  * process, untraced against `tracedOpenAI`, each trace stored in SQLite (flushed inside the timing).
  */
 export async function benchOpenAI(): Promise<BenchResult[]> {
-  const { baseURL, child } = await startServer();
+  const server = await startServerProcess('test/support/openai-server.ts', ['--serve', '--watch-stdin']);
+  const { baseURL } = server;
   const dir = await mkdtemp(join(tmpdir(), 'evalflow-bench-openai-'));
   try {
     setTrackingUri(dir);
@@ -150,8 +132,7 @@ export async function benchOpenAI(): Promise<BenchResult[]> {
     await closeStores();
     setTrackingUri(undefined);
     await rm(dir, { recursive: true, force: true });
-    child.stdin?.end();
-    child.kill('SIGTERM');
+    server.stop();
   }
 }
 

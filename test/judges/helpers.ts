@@ -1,29 +1,20 @@
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterEach } from 'vitest';
 import { Trace } from '../../src/tracing/trace-entity.js';
 import type { AssessmentRecord } from '../../src/store/assessment-entities.js';
 import type { SpanRecord } from '../../src/store/trace-entities.js';
 import { resetStructuredOutputMemory } from '../../judges/judge-call.js';
 import type { JudgeCache } from '../../judges/types.js';
-import { FakeOpenAI } from '../support/openai-server.js';
+import type { FakeOpenAI } from '../support/openai-server.js';
+import { useFakeOpenAI } from '../support/use-fake-openai.js';
 
 /** A fake OpenAI server for the tests of one file, reset after each test; `connection()` points a judge at it. */
 export function useJudgeServer(): { server: () => FakeOpenAI; connection: () => { baseURL: string; apiKey: string; maxRetries: number } } {
-  let fake: FakeOpenAI | undefined;
-  beforeAll(async () => {
-    fake = await FakeOpenAI.start();
-  });
+  const fake = useFakeOpenAI();
   afterEach(() => {
-    fake?.reset();
+    fake.reset();
     resetStructuredOutputMemory();
   });
-  afterAll(async () => {
-    await fake?.close();
-  });
-  const server = (): FakeOpenAI => {
-    if (!fake) throw new Error('the fake server has not started');
-    return fake;
-  };
-  return { server, connection: () => ({ baseURL: server().baseURL, apiKey: 'test-key', maxRetries: 1 }) };
+  return { server: () => fake, connection: () => ({ baseURL: fake.baseURL, apiKey: 'test-key', maxRetries: 1 }) };
 }
 
 export interface SpanSpec {

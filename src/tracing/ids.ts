@@ -1,3 +1,5 @@
+import { randomFillSync } from 'node:crypto';
+
 /** MLflow's trace id for an OTel trace id: "tr-" + the 32 hex digits. */
 export function mlflowTraceId(otelTraceId: string): string {
   return `tr-${otelTraceId}`;
@@ -25,4 +27,33 @@ export function nanosToMillis(nanos: bigint): number {
 /** Hex id as base64 of its bytes, as MLflow's span JSON writes ids. */
 export function hexToBase64(hex: string): string {
   return Buffer.from(hex, 'hex').toString('base64');
+}
+
+/** Random bytes drawn in blocks: one system call for many ids. */
+const pool = Buffer.alloc(4096);
+let poolOffset = pool.length;
+const INVALID_TRACE_ID = '0'.repeat(32);
+const INVALID_SPAN_ID = '0'.repeat(16);
+
+function randomHex(bytes: number): string {
+  for (;;) {
+    if (poolOffset + bytes > pool.length) {
+      randomFillSync(pool);
+      poolOffset = 0;
+    }
+    const hex = pool.toString('hex', poolOffset, poolOffset + bytes);
+    poolOffset += bytes;
+    // All zeros is OpenTelemetry's invalid id.
+    if (hex !== INVALID_TRACE_ID && hex !== INVALID_SPAN_ID) return hex;
+  }
+}
+
+/** A new OpenTelemetry trace id: 32 random hex digits. */
+export function randomTraceId(): string {
+  return randomHex(16);
+}
+
+/** A new OpenTelemetry span id: 16 random hex digits. */
+export function randomSpanId(): string {
+  return randomHex(8);
 }

@@ -28,6 +28,10 @@ export interface EndSpanOptions {
  */
 export class LiveSpan extends SpanRecordView {
   private readonly otelSpan: OtelSpan | undefined;
+  /** Set for a span evalflow records itself (no SDK span behind it): called once the record is final. */
+  private readonly ownEnd: ((span: LiveSpan) => void) | undefined;
+  /** Changes are also written to an SDK span (not for spans evalflow records itself). */
+  private readonly mirror: boolean;
   private open: boolean;
   /**
    * Called when the trace's root span ends while this span is still open (a stream nobody finished reading): it
@@ -35,9 +39,11 @@ export class LiveSpan extends SpanRecordView {
    */
   closeWithTrace: (() => void) | undefined;
 
-  constructor(record: SpanRecord, otelSpan?: OtelSpan) {
+  constructor(record: SpanRecord, otelSpan?: OtelSpan, ownEnd?: (span: LiveSpan) => void) {
     super(record);
     this.otelSpan = otelSpan;
+    this.ownEnd = ownEnd;
+    this.mirror = otelSpan !== undefined && ownEnd === undefined;
     this.open = otelSpan !== undefined && record.endTimeUnixNano === null;
   }
 
@@ -67,7 +73,7 @@ export class LiveSpan extends SpanRecordView {
   setAttribute(key: string, value: unknown): this {
     const encoded = toJsonString(value);
     this.record.attributes[key] = encoded;
-    if (this.open) this.otelSpan?.setAttribute(key, encoded);
+    if (this.open && this.mirror) this.otelSpan?.setAttribute(key, encoded);
     return this;
   }
 
@@ -84,7 +90,7 @@ export class LiveSpan extends SpanRecordView {
   setStatus(status: SpanStatusInput, message = ''): this {
     const code = normaliseStatus(status);
     this.record.status = { code, message };
-    if (this.open) {
+    if (this.open && this.mirror) {
       this.otelSpan?.setStatus({
         code: code === 'STATUS_CODE_ERROR' ? OtelStatusCode.ERROR : code === 'STATUS_CODE_OK' ? OtelStatusCode.OK : OtelStatusCode.UNSET,
         ...(message && { message }),
@@ -99,7 +105,7 @@ export class LiveSpan extends SpanRecordView {
       Object.entries(event.attributes ?? {}).map(([k, v]) => [k, typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : toJsonString(v)]),
     );
     this.record.events.push({ name: event.name, timeUnixNano: time, attributes });
-    if (this.open) this.otelSpan?.addEvent(event.name, attributes as Record<string, string | number | boolean>, nanosToHrTime(time));
+    if (this.open && this.mirror) this.otelSpan?.addEvent(event.name, attributes as Record<string, string | number | boolean>, nanosToHrTime(time));
     return this;
   }
 
@@ -124,9 +130,25 @@ export class LiveSpan extends SpanRecordView {
     if (options.attributes) this.setAttributes(options.attributes);
     if (options.status !== undefined) this.setStatus(options.status);
     else if (this.record.status.code !== 'STATUS_CODE_ERROR') this.setStatus('STATUS_CODE_OK');
+    this.endAt(options.endTimeNs);
+  }
+
+  /**
+   * Ends the span as it is (no status change), now or at `endTimeNs`; what `end()` does last, and what ending it
+   * through the OpenTelemetry API does. @internal
+   */
+  endAt(endTimeNs?: bigint): void {
+    if (!this.open) return;
     this.open = false;
+    if (this.ownEnd) {
+      const end = endTimeNs ?? nowNanos();
+      // As OpenTelemetry does: an end before the start is a zero-length span.
+      this.record.endTimeUnixNano = end < this.record.startTimeUnixNano ? this.record.startTimeUnixNano : end;
+      this.ownEnd(this);
+      return;
+    }
     // Explicit, on the same clock as the start (see startRecordedSpan).
-    this.otelSpan?.end(options.endTimeNs === undefined ? hrNow() : nanosToHrTime(options.endTimeNs));
+    this.otelSpan?.end(endTimeNs === undefined ? hrNow() : nanosToHrTime(endTimeNs));
   }
 
   /** Marks the span ended without an OTel span to end (the processor calls this when OTel ends it). */
@@ -148,6 +170,7 @@ export function normaliseStatus(status: SpanStatusInput | string): SpanStatusCod
   }
 }
 
+/** Now in nanoseconds since the epoch, the same instant `hrNow()` gives. */
 export function nowNanos(): bigint {
   return hrTimeToNanos(hrNow());
 }

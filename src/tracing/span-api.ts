@@ -5,7 +5,8 @@ import { SpanAttributeKey, type SpanRecord } from '../store/trace-entities.js';
 import { nanosToHrTime } from './ids.js';
 import { hrNow, LiveSpan, nowNanos } from './live-span.js';
 import { pipeline } from './pipeline.js';
-import { getTracer } from './provider.js';
+import { startOwnSpan } from './own-span.js';
+import { getTracer, recordsOwnSpans } from './provider.js';
 import { SpanType, type SpanTypeName } from './span-type.js';
 
 export interface SpanOptions {
@@ -113,33 +114,41 @@ export function updateCurrentTrace(options: UpdateTraceOptions): void {
 export function startRecordedSpan(options: SpanOptions, parentContext: Context): { live: LiveSpan; ctx: Context } | undefined {
   if (!pipeline.enabled) return undefined;
   try {
-    const otelSpan = getTracer().startSpan(
-      options.name,
-      // Always an explicit start: OpenTelemetry's own is Date.now(), whole milliseconds, while its end times are
-      // sub-millisecond, so a child could seem to end after its parent.
-      { startTime: options.startTimeNs === undefined ? hrNow() : nanosToHrTime(options.startTimeNs) },
-      parentContext,
-    );
-    if (!otelSpan.isRecording()) {
-      // Not sampled (a caller's traceparent with flags 00): run untraced, as OpenTelemetry does.
-      otelSpan.end();
-      return undefined;
-    }
-    const live = pipeline.buffer.span(otelSpan.spanContext().spanId);
-    if (!live) {
-      // The provider does not run evalflow's processor (a user's provider without it): nothing would be exported.
-      otelSpan.end();
-      pipeline.warnOnce('no-processor', 'The tracer provider has no EvalflowSpanProcessor; evalflow spans are not recorded');
-      return undefined;
-    }
+    const started = recordsOwnSpans() ? startOwnSpan(options.name, options.startTimeNs, parentContext) : startSdkSpan(options, parentContext);
+    if (!started) return undefined;
+    const { live } = started;
     live.setSpanType(options.spanType ?? SpanType.UNKNOWN);
     if (options.inputs !== undefined) live.setInputs(options.inputs);
     if (options.attributes) live.setAttributes(options.attributes);
-    return { live, ctx: otelTrace.setSpan(parentContext, otelSpan) };
+    return started;
   } catch (error) {
     pipeline.warnOnce('start', 'Tracing failed to start a span; the function runs untraced', error);
     return undefined;
   }
+}
+
+/** A span through the OpenTelemetry SDK (a user's provider, or a sampler other than the default). */
+function startSdkSpan(options: SpanOptions, parentContext: Context): { live: LiveSpan; ctx: Context } | undefined {
+  const otelSpan = getTracer().startSpan(
+    options.name,
+    // Always an explicit start: OpenTelemetry's own is Date.now(), whole milliseconds, while its end times are
+    // sub-millisecond, so a child could seem to end after its parent.
+    { startTime: options.startTimeNs === undefined ? hrNow() : nanosToHrTime(options.startTimeNs) },
+    parentContext,
+  );
+  if (!otelSpan.isRecording()) {
+    // Not sampled (a caller's traceparent with flags 00): run untraced, as OpenTelemetry does.
+    otelSpan.end();
+    return undefined;
+  }
+  const live = pipeline.buffer.span(otelSpan.spanContext().spanId);
+  if (!live) {
+    // The provider does not run evalflow's processor (a user's provider without it): nothing would be exported.
+    otelSpan.end();
+    pipeline.warnOnce('no-processor', 'The tracer provider has no EvalflowSpanProcessor; evalflow spans are not recorded');
+    return undefined;
+  }
+  return { live, ctx: otelTrace.setSpan(parentContext, otelSpan) };
 }
 
 export function succeedSpan(live: LiveSpan, outputs: unknown): void {

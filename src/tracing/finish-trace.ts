@@ -15,11 +15,9 @@ export const PREVIEW_MAX_LENGTH = 1000;
 /** A span edit function (redaction): gets each span of a finished trace before export and may change it. */
 export type SpanProcessorFn = (span: import('./live-span.js').LiveSpan) => void;
 
-/**
- * Turns a buffered trace whose root has ended into the record exporters get: user span processors applied first,
- * then state, duration, previews (from the edited root), token usage and the trace name.
- */
-export function finishTrace(pending: PendingTrace, processors: readonly SpanProcessorFn[], onProcessorError: (error: unknown) => void): TraceRecord {
+/** Runs the user's span processors (redaction) over the spans of a trace whose root has just ended. */
+export function applySpanProcessors(pending: PendingTrace, processors: readonly SpanProcessorFn[], onProcessorError: (error: unknown) => void): void {
+  if (processors.length === 0) return;
   const spans = [...pending.spans.values()];
   for (const processor of processors) {
     for (const span of spans) {
@@ -30,8 +28,15 @@ export function finishTrace(pending: PendingTrace, processors: readonly SpanProc
       }
     }
   }
+}
+
+/**
+ * Turns a buffered trace whose root has ended (its span processors applied) into the record exporters get: state,
+ * duration, previews (from the edited root), token usage and the trace name.
+ */
+export function finishTrace(pending: PendingTrace): TraceRecord {
   const records: SpanRecord[] = [];
-  for (const span of spans) records.push(span.record);
+  for (const span of pending.spans.values()) records.push(span.record);
   if (records.length > 1) records.sort(byStartTime);
   const root = pending.spans.get(pending.rootSpanId)?.record;
   const info = { ...pending.info, traceMetadata: { ...pending.info.traceMetadata }, tags: { ...pending.info.tags } };

@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { logger } from '../core/logger.js';
+import { activeExperimentIdIfKnown } from '../tracking/experiments.js';
 import type { TraceRecord } from '../store/trace-entities.js';
-import { finishTrace, type SpanProcessorFn } from './finish-trace.js';
+import { applySpanProcessors, finishTrace, type SpanProcessorFn } from './finish-trace.js';
 import type { PendingTrace } from './trace-buffer.js';
 import { TraceBuffer } from './trace-buffer.js';
 
@@ -9,10 +10,23 @@ import { TraceBuffer } from './trace-buffer.js';
 export interface TraceExporter {
   readonly name: string;
   export(trace: TraceRecord): Promise<void>;
-  /** Starts writing what the exporter holds back for batching now, instead of at the end of its window. */
+  /**
+   * Exports traces that finished together (within the pipeline's batching window) at once, for example in one
+   * transaction or one request. Without it, `export` is called for each.
+   */
+  exportBatch?(traces: readonly TraceRecord[]): Promise<void>;
+  /** Starts sending what the exporter itself holds back for batching now (flushTraces calls it). */
   flush?(): void;
   shutdown?(): Promise<void>;
 }
+
+/**
+ * Traces that finish within this many ms of each other are assembled and exported together (at most this many at
+ * once): a service handling one request at a time then pays for one store transaction per batch, not per trace, and
+ * assembling them in one loop is cheaper than one at a time. `flushTraces()` cuts the window short.
+ */
+const BATCH_WINDOW_MS = 50;
+const BATCH_SIZE = 512;
 
 /**
  * The state behind evalflow's tracing: the buffer of open traces, the user's span processors, the exporters, and
@@ -26,6 +40,10 @@ class TracingPipeline {
   private exporterFactory: () => TraceExporter[] = () => [];
   private exporters: TraceExporter[] | undefined;
   private readonly inFlight = new Set<Promise<void>>();
+  private finished: PendingTrace[] = [];
+  private readonly onProcessorError = (error: unknown): void =>
+    this.warnOnce('processor', 'A span processor failed; the span is exported as it was', error);
+  private timer: NodeJS.Timeout | undefined;
   private readonly warned = new Set<string>();
   lastTraceId: string | undefined;
 
@@ -63,38 +81,64 @@ class TracingPipeline {
     return this.scopedProcessors.run(processors, fn);
   }
 
-  /** Called when a trace's root span ends: builds the record and exports it in the background. */
+  /**
+   * Called when a trace's root span ends: the span processors run now, and the trace is assembled and exported with
+   * the others of its batch.
+   */
   complete(pending: PendingTrace, processors: readonly SpanProcessorFn[] = this.processors): void {
-    let trace: TraceRecord;
-    try {
-      trace = finishTrace(pending, processors, (error) => this.warnOnce('processor', 'A span processor failed; the span is exported as it was', error));
-    } catch (error) {
-      this.warnOnce('finish', 'A trace could not be assembled and was dropped', error);
-      return;
-    }
-    this.lastTraceId = trace.info.traceId;
-    for (const exporter of this.currentExporters()) {
-      // Settles once the export has, after leaving the set of exports in flight.
-      const task: Promise<void> = Promise.resolve()
-        .then(() => exporter.export(trace))
-        .then(
-          () => {
-            this.inFlight.delete(task);
-          },
-          (error: unknown) => {
-            this.inFlight.delete(task);
-            this.warnOnce(`export:${exporter.name}`, `The ${exporter.name} trace exporter failed`, error);
-          },
-        );
-      this.inFlight.add(task);
-    }
+    this.lastTraceId = pending.info.traceId;
+    applySpanProcessors(pending, processors, this.onProcessorError);
+    this.finished.push(pending);
+    if (this.finished.length >= BATCH_SIZE) this.exportFinished();
+    else this.timer ??= setTimeout(() => this.exportFinished(), BATCH_WINDOW_MS);
   }
 
-  /** Waits for every export started so far (and those they start). */
+  /** Assembles the traces finished so far and hands them to every exporter, in the background. */
+  private exportFinished(): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    const batch = this.finished;
+    if (batch.length === 0) return;
+    this.finished = [];
+    const traces: TraceRecord[] = [];
+    for (const pending of batch) {
+      try {
+        traces.push(finishTrace(pending));
+      } catch (error) {
+        this.warnOnce('finish', 'A trace could not be assembled and was dropped', error);
+      }
+    }
+    assignEnvironmentExperiment(traces);
+    for (const exporter of this.currentExporters()) this.track(exporter, traces);
+  }
+
+  private track(exporter: TraceExporter, traces: readonly TraceRecord[]): void {
+    let sent: Promise<unknown>;
+    try {
+      sent = exporter.exportBatch ? exporter.exportBatch(traces) : Promise.all(traces.map((trace) => exporter.export(trace)));
+    } catch (error) {
+      sent = Promise.reject(error);
+    }
+    // Settles once the export has, after leaving the set of exports in flight.
+    const task: Promise<void> = Promise.resolve(sent).then(
+      () => {
+        this.inFlight.delete(task);
+      },
+      (error: unknown) => {
+        this.inFlight.delete(task);
+        this.warnOnce(`export:${exporter.name}`, `The ${exporter.name} trace exporter failed`, error);
+      },
+    );
+    this.inFlight.add(task);
+  }
+
+  /** Exports every finished trace now and waits for every export (and those they start). */
   async flush(): Promise<void> {
-    while (this.inFlight.size > 0) {
-      // The exports of this turn reach their exporters in a microtask; let them, then cut the batching windows short.
-      await Promise.resolve();
+    for (;;) {
+      this.exportFinished();
+      if (this.inFlight.size === 0) return;
       for (const exporter of this.exporters ?? []) {
         try {
           exporter.flush?.();
@@ -127,6 +171,23 @@ class TracingPipeline {
   /** Forgets which failures were logged (tests). */
   resetWarnings(): void {
     this.warned.clear();
+  }
+}
+
+/**
+ * Traces started with no experiment known in code get the one of MLFLOW_EXPERIMENT_ID, read once for the batch
+ * (reading the environment is slow enough to matter on every traced call).
+ */
+function assignEnvironmentExperiment(traces: TraceRecord[]): void {
+  let fromEnv: string | undefined;
+  let read = false;
+  for (const trace of traces) {
+    if (trace.info.experimentId) continue;
+    if (!read) {
+      fromEnv = activeExperimentIdIfKnown();
+      read = true;
+    }
+    if (fromEnv) trace.info.experimentId = fromEnv;
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Span as OtelSpan } from '@opentelemetry/api';
 import { SpanAttributeKey, TraceMetadataKey, type SpanRecord } from '../store/trace-entities.js';
-import { activeExperimentIdIfKnown } from '../tracking/experiments.js';
+import { activeExperimentIdInCode } from '../tracking/experiments.js';
 import { activeRun } from '../tracking/runs.js';
 import { mlflowTraceId, nanosToMillis } from './ids.js';
 import { LiveSpan } from './live-span.js';
@@ -33,13 +33,14 @@ export function beginSpan(start: SpanStart): LiveSpan {
   if (!pending) {
     const scope = currentTraceScope();
     const run = activeRun();
+    // With none of these, MLFLOW_EXPERIMENT_ID or the default experiment is filled in when the trace is exported.
     pending = {
       rootSpanId: start.spanId,
       spans: new Map(),
       info: {
         traceId: mlflowTraceId(start.otelTraceId),
         clientRequestId: null,
-        experimentId: scope?.experimentId ?? destinationExperiment() ?? run?.info.experimentId ?? activeExperimentIdIfKnown() ?? '',
+        experimentId: scope?.experimentId ?? destinationExperiment() ?? run?.info.experimentId ?? activeExperimentIdInCode() ?? '',
         requestTime: nanosToMillis(start.startTimeNs),
         executionDuration: null,
         state: 'IN_PROGRESS',

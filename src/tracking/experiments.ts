@@ -80,6 +80,11 @@ export function activeExperimentIdIfKnown(): string | undefined {
   return activeExperimentId ?? (process.env[EnvVars.EXPERIMENT_ID] || undefined);
 }
 
+/** The experiment set active in code (setExperiment), if any. */
+export function activeExperimentIdInCode(): string | undefined {
+  return activeExperimentId;
+}
+
 /** Forgets the active experiment (new runs go to the default again). */
 export function resetActiveExperiment(): void {
   activeExperimentId = undefined;

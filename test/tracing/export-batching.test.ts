@@ -1,0 +1,76 @@
+// How finished traces leave the pipeline: span processors run when the root ends, traces that finish close together
+// reach exporters in one batch, and nothing waits for flushTraces() to be exported.
+import { afterEach, describe, expect, it } from 'vitest';
+import { createExperiment, flushTraces, searchTraces, tracing, withSpan, type TraceExporter, type TraceRecord } from '../../src/index.js';
+import { useTrackingSandbox } from '../support/tracking-sandbox.js';
+
+useTrackingSandbox();
+
+afterEach(async () => {
+  await flushTraces();
+  tracing.setDestination({});
+  tracing.configure({ spanProcessors: [] });
+  delete process.env.EVALFLOW_EXPERIMENT_ID;
+});
+
+const until = async (check: () => boolean): Promise<void> => {
+  for (let i = 0; i < 200 && !check(); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+};
+
+describe('exporting finished traces', () => {
+  it('hands traces that finish together to exportBatch in one call, and export() one by one otherwise', async () => {
+    const batches: string[][] = [];
+    const single: string[] = [];
+    const batching: TraceExporter = {
+      name: 'batching',
+      export: async () => {
+        throw new Error('exportBatch should be used');
+      },
+      exportBatch: async (traces) => void batches.push(traces.map((t) => t.data.spans[0]?.name ?? '')),
+    };
+    const plain: TraceExporter = { name: 'plain', export: async (t) => void single.push(t.data.spans[0]?.name ?? '') };
+    tracing.setDestination({ store: false, exporters: [batching, plain] });
+    for (const name of ['a', 'b', 'c']) withSpan(() => name, { name });
+    await flushTraces();
+    expect(batches).toEqual([['a', 'b', 'c']]);
+    expect(single).toEqual(['a', 'b', 'c']);
+  });
+
+  it('exports without flushTraces() shortly after the traces finish', async () => {
+    const got: TraceRecord[] = [];
+    tracing.setDestination({ store: false, exporters: [{ name: 'memory', export: async (t) => void got.push(t) }] });
+    withSpan(() => 'x', { name: 'unflushed' });
+    await until(() => got.length > 0);
+    expect(got.map((t) => t.data.spans[0]?.name)).toEqual(['unflushed']);
+  });
+
+  it('runs span processors when the root ends, before the trace waits for its batch', async () => {
+    const seen: string[] = [];
+    tracing.setDestination({ store: false, exporters: [{ name: 'memory', export: async () => undefined }] });
+    tracing.configure({ spanProcessors: [(span) => void seen.push(span.name)] });
+    withSpan(() => withSpan(() => 'inner', { name: 'child' }), { name: 'root' });
+    expect(seen.sort()).toEqual(['child', 'root']);
+  });
+
+  it('stores traces started with no experiment in code in the one of EVALFLOW_EXPERIMENT_ID', async () => {
+    const experimentId = await createExperiment('from-env');
+    process.env.EVALFLOW_EXPERIMENT_ID = experimentId;
+    withSpan(() => 'x', { name: 'env-experiment' });
+    await flushTraces();
+    const found = await searchTraces({ experimentIds: [experimentId] });
+    expect(found.map((t) => t.info.experimentId)).toEqual([experimentId]);
+    expect(await searchTraces({ experimentIds: ['0'] })).toHaveLength(0);
+  });
+
+  it('keeps the other traces of a batch when the store rejects one of them', async () => {
+    const experimentId = await createExperiment('kept');
+    withSpan(() => 'x', { name: 'good-1' });
+    tracing.setDestination({ experimentId: '987654' });
+    withSpan(() => 'x', { name: 'bad' });
+    tracing.setDestination({ experimentId });
+    withSpan(() => 'x', { name: 'good-2' });
+    await flushTraces();
+    const names = (await searchTraces({ experimentIds: ['0', experimentId] })).map((t) => t.info.tags['mlflow.traceName']);
+    expect(names.sort()).toEqual(['good-1', 'good-2']);
+  });
+});

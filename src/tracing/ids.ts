@@ -48,9 +48,14 @@ function randomHex(bytes: number): string {
   }
 }
 
-/** A new OpenTelemetry trace id: 32 random hex digits. */
-export function randomTraceId(): string {
-  return randomHex(16);
+/**
+ * A new OpenTelemetry trace id: the time in whole seconds (4 bytes) then 12 random bytes, as AWS X-Ray's ids are
+ * made. W3C Trace Context asks for random rightmost bytes (these have 96 random bits); the time prefix makes ids of
+ * traces stored together neighbours in the store's index, so writing a batch touches a few index pages, not one page
+ * per trace.
+ */
+export function newTraceId(): string {
+  return Math.floor(Date.now() / 1000).toString(16).padStart(8, '0') + randomHex(12);
 }
 
 /** A new OpenTelemetry span id: 16 random hex digits. */

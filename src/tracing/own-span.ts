@@ -15,7 +15,7 @@ import {
 } from '@opentelemetry/api';
 import { isAttributeValue, isTimeInput, isTracingSuppressed, timeInputToHrTime } from '@opentelemetry/core';
 import { logger } from '../core/logger.js';
-import { hrTimeToNanos, randomSpanId, randomTraceId } from './ids.js';
+import { hrTimeToNanos, newTraceId, randomSpanId } from './ids.js';
 import { nowNanos, type LiveSpan } from './live-span.js';
 import { pipeline } from './pipeline.js';
 import { beginSpan, spanEnded } from './span-lifecycle.js';
@@ -42,7 +42,7 @@ export function startOwnSpan(name: string, startTimeNs: bigint | undefined, pare
     parentSpanId = parent.spanId;
     spanContext = { traceId: otelTraceId, spanId, traceFlags: TraceFlags.SAMPLED, ...(parent.traceState && { traceState: parent.traceState }) };
   } else {
-    otelTraceId = randomTraceId();
+    otelTraceId = newTraceId();
     spanContext = { traceId: otelTraceId, spanId, traceFlags: TraceFlags.SAMPLED };
   }
   const handle = new OwnSpanHandle(spanContext);

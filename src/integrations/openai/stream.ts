@@ -55,6 +55,7 @@ class StreamSpan {
 
   finish(reason: StopReason, error?: unknown): void {
     if (this.call.isDone) return;
+    // Removed, not left as a no-op: a long-lived signal of the caller's would keep the span's record alive.
     this.signal?.removeEventListener('abort', this);
     dropped.unregister(this);
     let outputs: unknown;
@@ -74,19 +75,19 @@ class StreamSpan {
   /** The iterator the user reads: items pass through unchanged while the span collects them. */
   wrap(inner: AsyncIterator<unknown>): AsyncIterator<unknown> & AsyncIterable<unknown> {
     const state = this;
+    // Made once per stream, not once per chunk.
+    const onStep = (step: IteratorResult<unknown>): IteratorResult<unknown> => {
+      if (step.done) state.finish(state.signal?.aborted ? 'abort' : 'completed');
+      else state.add(step.value);
+      return step;
+    };
+    const onError = (error: unknown): never => {
+      state.finish('completed', error);
+      throw error;
+    };
     const iterator: AsyncIterator<unknown> & AsyncIterable<unknown> = {
       next(...args: [] | [unknown]) {
-        return inner.next(...args).then(
-          (step) => {
-            if (step.done) state.finish(state.signal?.aborted ? 'abort' : 'completed');
-            else state.add(step.value);
-            return step;
-          },
-          (error: unknown) => {
-            state.finish('completed', error);
-            throw error;
-          },
-        );
+        return (args.length === 0 ? inner.next() : inner.next(args[0])).then(onStep, onError);
       },
       return(value?: unknown) {
         state.finish('break');

@@ -20,8 +20,8 @@ let destination: TraceDestination = {};
 const defaultExporterFactories: (() => TraceExporter | undefined)[] = [];
 
 export function registerDefaultExporter(factory: () => TraceExporter | undefined): void {
-  defaultExporterFactories.push(factory);
   pipeline.resetExporters();
+  defaultExporterFactories.push(factory);
 }
 
 function buildExporters(): TraceExporter[] {
@@ -46,7 +46,8 @@ export function setDestination(next: TraceDestination): void {
   if (next === null || typeof next !== 'object') {
     throw EvalflowError.invalid('tracing.setDestination expects { store?, experimentId?, exporters? }.');
   }
+  // First, so that the traces already finished go where they were meant to.
+  pipeline.resetExporters();
   destination = { ...next };
   setDestinationExperimentId(next.experimentId);
-  pipeline.resetExporters();
 }

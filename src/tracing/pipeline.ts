@@ -48,12 +48,17 @@ class TracingPipeline {
   lastTraceId: string | undefined;
 
   setExporterFactory(factory: () => TraceExporter[]): void {
+    this.exportFinished();
     this.exporterFactory = factory;
     this.exporters = undefined;
   }
 
-  /** Replaces the exporters (tracing.setDestination); the next finished trace uses them. */
+  /**
+   * Replaces the exporters (tracing.setDestination): traces finished until now still go to the exporters of the
+   * time they finished, the next ones to the new exporters.
+   */
   resetExporters(): void {
+    this.exportFinished();
     this.exporters = undefined;
   }
 

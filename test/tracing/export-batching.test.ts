@@ -1,7 +1,7 @@
 // How finished traces leave the pipeline: span processors run when the root ends, traces that finish close together
 // reach exporters in one batch, and nothing waits for flushTraces() to be exported.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createExperiment, flushTraces, searchTraces, tracing, withSpan, type TraceExporter, type TraceRecord } from '../../src/index.js';
+import { createExperiment, flushTraces, searchTraces, tracing, tracingContext, withSpan, type TraceExporter, type TraceRecord } from '../../src/index.js';
 import { useTrackingSandbox } from '../support/tracking-sandbox.js';
 
 useTrackingSandbox();
@@ -63,14 +63,26 @@ describe('exporting finished traces', () => {
   });
 
   it('keeps the other traces of a batch when the store rejects one of them', async () => {
-    const experimentId = await createExperiment('kept');
+    const batchSizes: number[] = [];
+    tracing.setDestination({ exporters: [{ name: 'count', export: async () => undefined, exportBatch: async (t) => void batchSizes.push(t.length) }] });
     withSpan(() => 'x', { name: 'good-1' });
-    tracing.setDestination({ experimentId: '987654' });
-    withSpan(() => 'x', { name: 'bad' });
-    tracing.setDestination({ experimentId });
+    tracingContext({ experimentId: '987654' }, () => withSpan(() => 'x', { name: 'bad' }));
     withSpan(() => 'x', { name: 'good-2' });
     await flushTraces();
-    const names = (await searchTraces({ experimentIds: ['0', experimentId] })).map((t) => t.info.tags['mlflow.traceName']);
+    expect(batchSizes).toEqual([3]);
+    const names = (await searchTraces({ experimentIds: ['0'] })).map((t) => t.info.tags['mlflow.traceName']);
     expect(names.sort()).toEqual(['good-1', 'good-2']);
+  });
+
+  it('sends traces finished before setDestination() to the destination of their time', async () => {
+    const first: string[] = [];
+    const second: string[] = [];
+    tracing.setDestination({ store: false, exporters: [{ name: 'first', export: async (t) => void first.push(t.data.spans[0]?.name ?? '') }] });
+    withSpan(() => 'x', { name: 'before' });
+    tracing.setDestination({ store: false, exporters: [{ name: 'second', export: async (t) => void second.push(t.data.spans[0]?.name ?? '') }] });
+    withSpan(() => 'x', { name: 'after' });
+    await flushTraces();
+    expect(first).toEqual(['before']);
+    expect(second).toEqual(['after']);
   });
 });

@@ -6,6 +6,7 @@ import { migrations, type Migration } from './migrations.js';
 
 /** How long a writer waits for another process's lock before giving up (SQLite's busy timeout). */
 export const BUSY_TIMEOUT_MS = 15_000;
+const WAL_AUTOCHECKPOINT_PAGES = 4000;
 
 /**
  * Opens (creating if needed) a store database: WAL so readers never block the writer, a busy timeout so several
@@ -23,6 +24,9 @@ export function openDatabase(dbPath: string, schema: readonly Migration[] = migr
     db.pragma('journal_mode = WAL');
     // NORMAL is durable against a killed process in WAL mode (only an OS crash can lose the last commits).
     db.pragma('synchronous = NORMAL');
+    // Checkpoint every 4,000 WAL pages (16 MB) rather than SQLite's 1,000: the pages each commit rewrites (the last
+    // page of every index) are then copied back to the database file a quarter as often; each checkpoint takes longer.
+    db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
     db.pragma('foreign_keys = ON');
     migrate(db, schema);
   } catch (error) {

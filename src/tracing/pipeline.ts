@@ -21,8 +21,8 @@ export interface TraceExporter {
 }
 
 /**
- * Traces that finish within this many ms of each other are assembled and exported together (at most this many at
- * once): a service handling one request at a time then pays for one store transaction per batch, not per trace, and
+ * Traces that finish within this many ms of each other are assembled and exported together (a full batch at once,
+ * on the next turn): a service handling one request at a time then pays for one store transaction per batch, not per trace, and
  * assembling them in one loop is cheaper than one at a time. `flushTraces()` cuts the window short.
  */
 const BATCH_WINDOW_MS = 50;
@@ -94,8 +94,13 @@ class TracingPipeline {
     this.lastTraceId = pending.info.traceId;
     applySpanProcessors(pending, processors, this.onProcessorError);
     this.finished.push(pending);
-    if (this.finished.length >= BATCH_SIZE) this.exportFinished();
-    else this.timer ??= setTimeout(() => this.exportFinished(), BATCH_WINDOW_MS);
+    if (this.finished.length === BATCH_SIZE) {
+      // A full batch goes out on the next turn, not inside the span end of the caller's code.
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.exportFinished(), 0);
+    } else {
+      this.timer ??= setTimeout(() => this.exportFinished(), BATCH_WINDOW_MS);
+    }
   }
 
   /** Assembles the traces finished so far and hands them to every exporter, in the background. */
@@ -180,7 +185,7 @@ class TracingPipeline {
 }
 
 /**
- * Traces started with no experiment known in code get the one of MLFLOW_EXPERIMENT_ID, read once for the batch
+ * Traces started with no experiment known in code get the one of EVALFLOW_EXPERIMENT_ID, read once for the batch
  * (reading the environment is slow enough to matter on every traced call).
  */
 function assignEnvironmentExperiment(traces: TraceRecord[]): void {

@@ -36,6 +36,17 @@ describe('exporting finished traces', () => {
     expect(single).toEqual(['a', 'b', 'c']);
   });
 
+  it('sends a full batch (512 traces) on the next turn, never inside the span end of the caller', async () => {
+    const sizes: number[] = [];
+    tracing.setDestination({ store: false, exporters: [{ name: 'sizes', export: async () => undefined, exportBatch: async (t) => void sizes.push(t.length) }] });
+    for (let i = 0; i < 600; i += 1) withSpan(() => i, { name: `t${i}` });
+    expect(sizes).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(600);
+    await flushTraces();
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(600);
+  });
+
   it('exports without flushTraces() shortly after the traces finish', async () => {
     const got: TraceRecord[] = [];
     tracing.setDestination({ store: false, exporters: [{ name: 'memory', export: async (t) => void got.push(t) }] });

@@ -1,3 +1,6 @@
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
 /** Times `fn` `repeat` times after `warmup` runs; reports the median and the best, in milliseconds. */
 export async function time(fn: () => unknown, { repeat = 5, warmup = 1 } = {}): Promise<{ medianMs: number; bestMs: number }> {
   for (let i = 0; i < warmup; i += 1) await fn();
@@ -32,4 +35,12 @@ export function uniform(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** Runs a suite and prints its results when its file is the script node was started with (`npx tsx bench/x.ts`). */
+export async function runIfMain(moduleUrl: string, suite: () => Promise<BenchResult[]>, digits = 1): Promise<void> {
+  if (process.argv[1] === undefined || moduleUrl !== pathToFileURL(resolve(process.argv[1])).href) return;
+  for (const result of await suite()) {
+    process.stdout.write(`${result.name}: ${result.value.toFixed(digits)} ${result.unit}${result.note ? ` — ${result.note}` : ''}\n`);
+  }
 }

@@ -1,11 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
 import { closeStores, evaluate, setTrackingUri, tracing } from '../src/index.js';
 import { correctness, relevanceToQuery, safety } from '../judges/index.js';
-import type { BenchResult } from './harness.js';
+import { runIfMain, type BenchResult } from './harness.js';
 import { startServerProcess } from './server-process.js';
 
 const ROWS = 1000;
@@ -86,6 +85,4 @@ export async function benchJudges(): Promise<BenchResult[]> {
 }
 
 // `npx tsx bench/judges.ts` runs this suite alone.
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  for (const result of await benchJudges()) process.stdout.write(`${result.name}: ${result.value.toFixed(2)} ${result.unit}${result.note ? ` — ${result.note}` : ''}\n`);
-}
+await runIfMain(import.meta.url, benchJudges, 2);

@@ -1,11 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
 import OpenAI from 'openai';
 import { closeStores, flushTraces, searchTraces, setTrackingUri, SpanType, startSpan, tracedOpenAI, tracing } from '../src/index.js';
-import type { BenchResult } from './harness.js';
+import { runIfMain, type BenchResult } from './harness.js';
 import { startServerProcess } from './server-process.js';
 
 const median = (values: number[]): number => {
@@ -138,6 +137,4 @@ export async function benchOpenAI(): Promise<BenchResult[]> {
 }
 
 // `npx tsx bench/openai.ts` runs this suite alone.
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  for (const result of await benchOpenAI()) process.stdout.write(`${result.name}: ${result.value.toFixed(1)} ${result.unit}${result.note ? ` — ${result.note}` : ''}\n`);
-}
+await runIfMain(import.meta.url, benchOpenAI);

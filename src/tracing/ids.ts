@@ -49,13 +49,13 @@ function randomHex(bytes: number): string {
 }
 
 /**
- * A new OpenTelemetry trace id: the time in whole seconds (4 bytes) then 12 random bytes, as AWS X-Ray's ids are
- * made. W3C Trace Context asks for random rightmost bytes (these have 96 random bits); the time prefix makes ids of
- * traces stored together neighbours in the store's index, so writing a batch touches a few index pages, not one page
- * per trace.
+ * A new OpenTelemetry trace id: the time in milliseconds (6 bytes, as a UUIDv7 starts) then 10 random bytes. W3C Trace
+ * Context asks for random rightmost bytes (these have 80 random bits); the time prefix makes the ids of traces stored
+ * one after another neighbours in the store's index, so writing a batch appends to one or two index pages instead of
+ * touching one page per trace (seconds, tried first, still spread a second's traces over a dozen pages).
  */
 export function newTraceId(): string {
-  return Math.floor(Date.now() / 1000).toString(16).padStart(8, '0') + randomHex(12);
+  return Date.now().toString(16).padStart(12, '0') + randomHex(10);
 }
 
 /** A new OpenTelemetry span id: 16 random hex digits. */

@@ -86,20 +86,20 @@ describe("evalflow's spans through the OpenTelemetry API", () => {
     expect(span.endTimeUnixNano).not.toBeNull();
   });
 
-  it('makes trace ids of 32 hex digits that start with the time in seconds and differ in their 24 random digits', async () => {
-    const before = Math.floor(Date.now() / 1000);
+  it('makes trace ids of 32 hex digits that start with the time in milliseconds and differ in their 20 random digits', async () => {
+    const before = Date.now();
     for (let i = 0; i < 200; i += 1) withSpan(() => i, { name: `t${i}` });
-    const after = Math.floor(Date.now() / 1000);
+    const after = Date.now();
     await flushTraces();
     const ids = memory.traces.map((t) => t.info.traceId.replace(/^tr-/, ''));
     expect(ids).toHaveLength(200);
     for (const id of ids) {
       expect(id).toMatch(/^[0-9a-f]{32}$/);
-      const seconds = Number.parseInt(id.slice(0, 8), 16);
-      expect(seconds).toBeGreaterThanOrEqual(before);
-      expect(seconds).toBeLessThanOrEqual(after);
+      const millis = Number.parseInt(id.slice(0, 12), 16);
+      expect(millis).toBeGreaterThanOrEqual(before);
+      expect(millis).toBeLessThanOrEqual(after);
     }
-    expect(new Set(ids.map((id) => id.slice(8))).size).toBe(200);
+    expect(new Set(ids.map((id) => id.slice(12))).size).toBe(200);
   });
 
   it('records nothing where OpenTelemetry tracing is suppressed (exporters sending their own requests)', async () => {

@@ -90,7 +90,8 @@ export function addTrace(trace: AddTraceInput, target?: LiveSpan): void {
         { startTime: nanosToHrTime(span.startTimeUnixNano), attributes, links: span.links.map(toOtelLink) },
         otelTrace.setSpan(ROOT_CONTEXT, parentSpan),
       );
-      const live = pipeline.buffer.span(otelSpan.spanContext().spanId);
+      const started = otelSpan.spanContext();
+      const live = pipeline.buffer.span(started.traceId, started.spanId);
       if (!live) {
         otelSpan.end();
         pipeline.warnOnce('no-processor', 'The tracer provider has no EvalflowSpanProcessor; evalflow spans are not recorded');

@@ -3,7 +3,7 @@ import { SpanAttributeKey, type SpanRecord, type SpanStatusCode } from '../store
 import { hrTimeToNanos, nanosToHrTime } from './ids.js';
 import { toJsonString } from './json-safe.js';
 import { SpanRecordView } from './span-view.js';
-import type { SpanTypeName } from './span-type.js';
+import { SpanType, type SpanTypeName } from './span-type.js';
 
 export type SpanStatusInput = SpanStatusCode | 'OK' | 'ERROR' | 'UNSET';
 
@@ -66,7 +66,7 @@ export class LiveSpan extends SpanRecordView {
   }
 
   setSpanType(spanType: SpanTypeName): this {
-    return this.setAttribute(SpanAttributeKey.SPAN_TYPE, spanType);
+    return this.setJsonAttribute(SpanAttributeKey.SPAN_TYPE, SPAN_TYPE_JSON.get(spanType) ?? toJsonString(spanType));
   }
 
   /** Stores the value as JSON text, as MLflow does for every attribute it writes. */
@@ -74,6 +74,13 @@ export class LiveSpan extends SpanRecordView {
     const encoded = toJsonString(value);
     this.record.attributes[key] = encoded;
     if (this.open && this.mirror) this.otelSpan?.setAttribute(key, encoded);
+    return this;
+  }
+
+  /** Sets an attribute from its JSON text, written by the caller (constants, ids). @internal */
+  setJsonAttribute(key: string, json: string): this {
+    this.record.attributes[key] = json;
+    if (this.open && this.mirror) this.otelSpan?.setAttribute(key, json);
     return this;
   }
 
@@ -156,6 +163,9 @@ export class LiveSpan extends SpanRecordView {
     this.open = false;
   }
 }
+
+/** The JSON text of MLflow's span types, written once rather than on every span. */
+const SPAN_TYPE_JSON = new Map<string, string>(Object.values(SpanType).map((type) => [type, JSON.stringify(type)]));
 
 export function normaliseStatus(status: SpanStatusInput | string): SpanStatusCode {
   switch (status) {

@@ -34,8 +34,8 @@ export class EvalflowSpanProcessor implements SpanProcessor {
   onEnd(span: ReadableSpan): void {
     try {
       const { traceId: otelTraceId, spanId } = span.spanContext();
-      const live = pipeline.buffer.span(spanId);
-      if (!live || !pipeline.buffer.get(otelTraceId)) return;
+      const live = pipeline.buffer.span(otelTraceId, spanId);
+      if (!live) return;
       const record = live.record;
       record.attributes = { ...record.attributes, ...span.attributes };
       record.events = span.events.length === 0 ? [] : span.events.map(toEventRecord);

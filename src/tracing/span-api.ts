@@ -64,7 +64,9 @@ export function startSpan(options: StartSpanOptions): LiveSpan {
 /** The active span started by evalflow (`trace`, `withSpan`), or null. */
 export function getCurrentActiveSpan(): LiveSpan | null {
   const span = otelTrace.getActiveSpan();
-  return span ? (pipeline.buffer.span(span.spanContext().spanId) ?? null) : null;
+  if (!span) return null;
+  const { traceId, spanId } = span.spanContext();
+  return pipeline.buffer.span(traceId, spanId) ?? null;
 }
 
 /** The id of the trace most recently finished in this process. */
@@ -141,7 +143,8 @@ function startSdkSpan(options: SpanOptions, parentContext: Context): { live: Liv
     otelSpan.end();
     return undefined;
   }
-  const live = pipeline.buffer.span(otelSpan.spanContext().spanId);
+  const { traceId: otelTraceId, spanId } = otelSpan.spanContext();
+  const live = pipeline.buffer.span(otelTraceId, spanId);
   if (!live) {
     // The provider does not run evalflow's processor (a user's provider without it): nothing would be exported.
     otelSpan.end();

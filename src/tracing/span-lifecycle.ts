@@ -65,7 +65,8 @@ export function beginSpan(start: SpanStart): LiveSpan {
     links: start.links,
   };
   const live = new LiveSpan(record, start.otelSpan, start.ownEnd);
-  live.setAttribute(SpanAttributeKey.TRACE_ID, pending.info.traceId);
+  // "tr-" and hex digits: its JSON text is the id between quotes.
+  live.setJsonAttribute(SpanAttributeKey.TRACE_ID, `"${pending.info.traceId}"`);
   if (record.attributes[SpanAttributeKey.SPAN_TYPE] === undefined) live.setSpanType(SpanType.UNKNOWN);
   pipeline.buffer.addSpan(pending, live);
   return live;

@@ -9,12 +9,11 @@ export interface PendingTrace {
 }
 
 /**
- * Keeps each trace's spans until its root ends (MLflow's InMemoryTraceManager). Keyed by OTel trace id; spans are
- * also indexed by span id so the active OTel span can be found as a LiveSpan.
+ * Keeps each trace's spans until its root ends (MLflow's InMemoryTraceManager). Keyed by OTel trace id; an OTel span
+ * is found as a LiveSpan by its trace and span ids.
  */
 export class TraceBuffer {
   private readonly traces = new Map<string, PendingTrace>();
-  private readonly spans = new Map<string, LiveSpan>();
 
   start(otelTraceId: string, trace: PendingTrace): void {
     this.traces.set(otelTraceId, trace);
@@ -26,19 +25,16 @@ export class TraceBuffer {
 
   addSpan(trace: PendingTrace, span: LiveSpan): void {
     trace.spans.set(span.spanId, span);
-    this.spans.set(span.spanId, span);
   }
 
-  span(spanId: string): LiveSpan | undefined {
-    return this.spans.get(spanId);
+  span(otelTraceId: string, spanId: string): LiveSpan | undefined {
+    return this.traces.get(otelTraceId)?.spans.get(spanId);
   }
 
   /** Removes a finished trace and its spans from the buffer. */
   pop(otelTraceId: string): PendingTrace | undefined {
     const trace = this.traces.get(otelTraceId);
-    if (!trace) return undefined;
-    this.traces.delete(otelTraceId);
-    for (const spanId of trace.spans.keys()) this.spans.delete(spanId);
+    if (trace) this.traces.delete(otelTraceId);
     return trace;
   }
 

@@ -20,6 +20,21 @@ export function toJsonString(value: unknown): string {
   }
 }
 
+/**
+ * The JSON text of a value that is JSON data by construction: a request body an SDK sends as `JSON.stringify(body)`,
+ * a response it parsed from JSON. Written natively, so it is what went over the wire; should it not be JSON data after
+ * all (JSON.stringify throws or writes nothing), toJsonString's conversion.
+ */
+export function wireJsonString(value: unknown): string {
+  try {
+    const text = JSON.stringify(value) as string | undefined;
+    if (text !== undefined) return text;
+  } catch {
+    // a bigint or a cycle: the general conversion handles them
+  }
+  return toJsonString(value);
+}
+
 const NOT_PLAIN = Symbol('not plain JSON');
 /** Deeper than this, or in a cycle (an object inside itself), the general path takes over. */
 const PLAIN_MAX_DEPTH = 64;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toJsonString, toJsonValue } from '../../src/tracing/json-safe.js';
+import { toJsonString, toJsonValue, wireJsonString } from '../../src/tracing/json-safe.js';
 
 /** What toJsonString wrote before it had a fast path for plain data: the general conversion, then JSON.stringify. */
 const reference = (value: unknown): string => {
@@ -84,5 +84,29 @@ describe('toJsonString', () => {
     };
     expect(toJsonString(value)).toBe('{"counted":1,"nested":[{"x":1}]}');
     expect(reads).toBe(1);
+  });
+});
+
+describe('wireJsonString (request and response bodies of an SDK that sends and parses JSON)', () => {
+  it('writes JSON data exactly as JSON.stringify does, which is what the SDK sends', () => {
+    const body = JSON.parse(
+      '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say \\"hi\\"\\n"}],"temperature":0.2,"n":null,"tools":[]}',
+    ) as unknown;
+    const response = Object.defineProperty({ id: 'chatcmpl-1', choices: [{ index: 0 }] }, '_request_id', { value: 'req_1', enumerable: false });
+    expect(wireJsonString(body)).toBe(JSON.stringify(body));
+    expect(wireJsonString(response)).toBe('{"id":"chatcmpl-1","choices":[{"index":0}]}');
+    expect(wireJsonString({ at: new Date(0), skipped: undefined })).toBe('{"at":"1970-01-01T00:00:00.000Z"}');
+  });
+
+  it('writes what goes over the wire for values JSON has no form for (a Map is sent as {})', () => {
+    expect(wireJsonString({ m: new Map([['k', 1]]), x: NaN })).toBe('{"m":{},"x":null}');
+  });
+
+  it('falls back to the general conversion where JSON.stringify throws or writes nothing', () => {
+    const value = cyclic();
+    expect(wireJsonString(value)).toBe(toJsonString(value));
+    expect(wireJsonString({ big: 12n })).toBe('{"big":12}');
+    expect(wireJsonString(undefined)).toBe('null');
+    expect(wireJsonString(() => 1)).toBe('"[Function anonymous]"');
   });
 });

@@ -1,3 +1,4 @@
+import { wireJsonString } from '../../tracing/json-safe.js';
 import { pipeline } from '../../tracing/pipeline.js';
 import type { LiveSpan, SpanEventInput } from '../../tracing/live-span.js';
 import { SpanAttributeKey } from '../../store/trace-entities.js';
@@ -21,6 +22,8 @@ export class OpenAICall {
   constructor(
     readonly span: LiveSpan,
     private readonly secrets: () => string[],
+    /** The outputs are JSON data as the API sent them (see Endpoint.wireJsonResponse). */
+    private readonly wireJsonOutputs = false,
   ) {
     // A call still pending when its trace ends (a promise nobody awaited) must not stay open.
     span.closeWithTrace = () => this.end({ event: { name: 'interrupted', attributes: { reason: 'trace_ended' } } });
@@ -36,7 +39,10 @@ export class OpenAICall {
     const span = this.span;
     try {
       span.closeWithTrace = undefined;
-      if (result.outputs !== undefined) span.setOutputs(result.outputs);
+      if (result.outputs !== undefined) {
+        if (this.wireJsonOutputs) span.setJsonAttribute(SpanAttributeKey.OUTPUTS, wireJsonString(result.outputs));
+        else span.setOutputs(result.outputs);
+      }
       if (result.usage) span.setAttribute(SpanAttributeKey.CHAT_TOKEN_USAGE, result.usage);
       if (result.event) span.addEvent(result.event);
       if (result.error !== undefined) span.recordException(recordableError(result.error, this.secrets()));

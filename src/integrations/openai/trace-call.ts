@@ -1,6 +1,8 @@
 import { context } from '@opentelemetry/api';
+import { wireJsonString } from '../../tracing/json-safe.js';
 import { pipeline } from '../../tracing/pipeline.js';
 import { startRecordedSpan } from '../../tracing/span-api.js';
+import { SpanAttributeKey } from '../../store/trace-entities.js';
 import { requestAttributes } from './attributes.js';
 import { OpenAICall } from './call.js';
 import type { Endpoint } from './endpoints.js';
@@ -28,9 +30,11 @@ export function traceOpenAICall(endpoint: Endpoint, original: ClientMethod, this
   let call: OpenAICall | undefined;
   let ctx = context.active();
   try {
-    const started = startRecordedSpan({ name: endpoint.spanName, spanType: endpoint.spanType, inputs: body, attributes: requestAttributes(body) }, ctx);
+    const started = startRecordedSpan({ name: endpoint.spanName, spanType: endpoint.spanType }, ctx);
     if (started) {
-      call = new OpenAICall(started.live, () => secretsOf(thisArg));
+      // The body goes out as JSON.stringify(body): its text is what the API receives.
+      started.live.setJsonAttribute(SpanAttributeKey.INPUTS, wireJsonString(body)).setAttributes(requestAttributes(body));
+      call = new OpenAICall(started.live, () => secretsOf(thisArg), endpoint.wireJsonResponse);
       ctx = started.ctx;
     }
   } catch (error) {

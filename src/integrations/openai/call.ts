@@ -43,7 +43,8 @@ export class OpenAICall {
         if (this.wireJsonOutputs) span.setJsonAttribute(SpanAttributeKey.OUTPUTS, wireJsonString(result.outputs));
         else span.setOutputs(result.outputs);
       }
-      if (result.usage) span.setAttribute(SpanAttributeKey.CHAT_TOKEN_USAGE, result.usage);
+      // Counts only (normaliseUsage made it): plain JSON.
+      if (result.usage) span.setJsonAttribute(SpanAttributeKey.CHAT_TOKEN_USAGE, JSON.stringify(result.usage));
       if (result.event) span.addEvent(result.event);
       if (result.error !== undefined) span.recordException(recordableError(result.error, this.secrets()));
       else if (result.errorMessage !== undefined) span.setStatus('STATUS_CODE_ERROR', redact(result.errorMessage, this.secrets()));

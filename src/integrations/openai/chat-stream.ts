@@ -17,8 +17,6 @@ interface ChoiceState {
 }
 
 type Fields = Record<string, unknown>;
-/** The fields of a completion that each chunk repeats; the first value seen is kept. */
-const HEADER_KEYS = ['id', 'created', 'model', 'system_fingerprint', 'service_tier'] as const;
 const isObject = (value: unknown): value is Fields => value !== null && typeof value === 'object';
 
 /**
@@ -27,15 +25,14 @@ const isObject = (value: unknown): value is Fields => value !== null && typeof v
  * (`stream_options.include_usage`). The outputs have the shape of a non-streamed `chat.completion`.
  */
 export class ChatStreamAccumulator implements StreamAccumulator {
+  /** The fields of a completion that each chunk repeats (id, created, model …); the first value seen is kept. */
   private readonly header: Fields = {};
   private readonly choices = new Map<number, ChoiceState>();
   private usageValue: unknown;
 
   add(chunk: unknown): void {
     if (!isObject(chunk)) return;
-    for (const key of HEADER_KEYS) {
-      if (this.header[key] === undefined && chunk[key] !== undefined && chunk[key] !== null) this.header[key] = chunk[key];
-    }
+    this.takeHeader(chunk);
     if (isObject(chunk.usage)) this.usageValue = chunk.usage;
     if (!Array.isArray(chunk.choices)) return;
     for (const choice of chunk.choices as unknown[]) {
@@ -74,6 +71,16 @@ export class ChatStreamAccumulator implements StreamAccumulator {
 
   usage(): TokenUsage | undefined {
     return normaliseUsage(this.usageValue);
+  }
+
+  /** The fields each chunk repeats, by name rather than in a loop: this runs for every chunk. */
+  private takeHeader(chunk: Fields): void {
+    const header = this.header;
+    if (header.id === undefined && chunk.id != null) header.id = chunk.id;
+    if (header.created === undefined && chunk.created != null) header.created = chunk.created;
+    if (header.model === undefined && chunk.model != null) header.model = chunk.model;
+    if (header.system_fingerprint === undefined && chunk.system_fingerprint != null) header.system_fingerprint = chunk.system_fingerprint;
+    if (header.service_tier === undefined && chunk.service_tier != null) header.service_tier = chunk.service_tier;
   }
 
   private choice(index: number): ChoiceState {

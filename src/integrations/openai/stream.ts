@@ -41,7 +41,8 @@ class StreamSpan {
       return;
     }
     this.signal = signal;
-    signal.addEventListener('abort', this, { once: true });
+    // Removed in finish(), which the listener itself leads to: no `once` option to parse.
+    signal.addEventListener('abort', this);
   }
 
   add(item: unknown): void {
@@ -75,19 +76,30 @@ class StreamSpan {
   /** The iterator the user reads: items pass through unchanged while the span collects them. */
   wrap(inner: AsyncIterator<unknown>): AsyncIterator<unknown> & AsyncIterable<unknown> {
     const state = this;
-    // Made once per stream, not once per chunk.
-    const onStep = (step: IteratorResult<unknown>): IteratorResult<unknown> => {
-      if (step.done) state.finish(state.signal?.aborted ? 'abort' : 'completed');
-      else state.add(step.value);
-      return step;
+    // Made once per stream, not once per chunk. They watch the SDK's own promise, registered before the reader
+    // awaits it, so each item is recorded before the reader sees it; the reader gets that promise itself (one
+    // promise a chunk fewer than a derived one). Neither throws: a rejection of theirs would be unhandled.
+    const onStep = (step: IteratorResult<unknown>): void => {
+      try {
+        if (step.done) state.finish(state.signal?.aborted ? 'abort' : 'completed');
+        else state.add(step.value);
+      } catch (error) {
+        pipeline.warnOnce('openai:chunk', 'Tracing failed to read a streamed OpenAI chunk', error);
+      }
     };
-    const onError = (error: unknown): never => {
-      state.finish('completed', error);
-      throw error;
+    const onError = (error: unknown): void => {
+      try {
+        state.finish('completed', error);
+      } catch (failure) {
+        pipeline.warnOnce('openai:chunk', 'Tracing failed to record a failed OpenAI stream', failure);
+      }
     };
     const iterator: AsyncIterator<unknown> & AsyncIterable<unknown> = {
-      next(...args: [] | [unknown]) {
-        return (args.length === 0 ? inner.next() : inner.next(args[0])).then(onStep, onError);
+      next(value?: unknown) {
+        // An async generator (the SDK's) treats next() and next(undefined) alike.
+        const step = inner.next(value);
+        step.then(onStep, onError);
+        return step;
       },
       return(value?: unknown) {
         state.finish('break');

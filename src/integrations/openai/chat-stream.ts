@@ -57,16 +57,18 @@ export class ChatStreamAccumulator implements StreamAccumulator {
         toolCalls.push({ id: call.id, type: call.type, function: { name: call.name, arguments: call.arguments.join('') } });
       }
       const text = state.content.join('');
-      const message: Fields = {
-        role: state.role,
-        // As in a non-streamed completion: no text beside tool calls is null.
-        content: text === '' && toolCalls.length > 0 ? null : text,
-        ...(state.refusal.length > 0 && { refusal: state.refusal.join('') }),
-        ...(toolCalls.length > 0 && { tool_calls: toolCalls }),
-      };
+      // As in a non-streamed completion: no text beside tool calls is null.
+      const message: Fields = { role: state.role, content: text === '' && toolCalls.length > 0 ? null : text };
+      if (state.refusal.length > 0) message.refusal = state.refusal.join('');
+      if (toolCalls.length > 0) message.tool_calls = toolCalls;
       choices.push({ index, message, finish_reason: state.finishReason });
     }
-    return { ...this.header, object: 'chat.completion', choices, ...(this.usageValue !== undefined && { usage: this.usageValue }) };
+    const completion: Fields = {};
+    for (const key in this.header) completion[key] = this.header[key];
+    completion.object = 'chat.completion';
+    completion.choices = choices;
+    if (this.usageValue !== undefined) completion.usage = this.usageValue;
+    return completion;
   }
 
   usage(): TokenUsage | undefined {
@@ -95,7 +97,8 @@ export class ChatStreamAccumulator implements StreamAccumulator {
 
 /** A map's numeric keys in ascending order. */
 function sortedKeys<T>(map: Map<number, T>): number[] {
-  const keys = [...map.keys()];
+  if (map.size === 0) return [];
+  const keys = Array.from(map.keys());
   if (keys.length > 1) keys.sort(ascending);
   return keys;
 }

@@ -73,51 +73,73 @@ class StreamSpan {
     this.call.end({ outputs, usage, error, errorMessage, ...(interrupted && { event: { name: 'interrupted', attributes: { reason } } }) });
   }
 
+  /**
+   * What watches each step the reader takes: the SDK's own promise, watched before the reader awaits it (so each item
+   * is recorded before the reader sees it) rather than chained (one promise a chunk fewer). Bound once per stream.
+   * Neither throws: a rejection of theirs would be unhandled.
+   */
+  readonly onStep = this.stepped.bind(this);
+  readonly onError = this.failed.bind(this);
+
+  private stepped(step: IteratorResult<unknown>): void {
+    try {
+      if (step.done) this.finish(this.signal?.aborted ? 'abort' : 'completed');
+      else this.add(step.value);
+    } catch (error) {
+      pipeline.warnOnce('openai:chunk', 'Tracing failed to read a streamed OpenAI chunk', error);
+    }
+  }
+
+  private failed(error: unknown): void {
+    try {
+      this.finish('completed', error);
+    } catch (failure) {
+      pipeline.warnOnce('openai:chunk', 'Tracing failed to record a failed OpenAI stream', failure);
+    }
+  }
+
   /** The iterator the user reads: items pass through unchanged while the span collects them. */
-  wrap(inner: AsyncIterator<unknown>): AsyncIterator<unknown> & AsyncIterable<unknown> {
-    const state = this;
-    // Made once per stream, not once per chunk. They watch the SDK's own promise, registered before the reader
-    // awaits it, so each item is recorded before the reader sees it; the reader gets that promise itself (one
-    // promise a chunk fewer than a derived one). Neither throws: a rejection of theirs would be unhandled.
-    const onStep = (step: IteratorResult<unknown>): void => {
-      try {
-        if (step.done) state.finish(state.signal?.aborted ? 'abort' : 'completed');
-        else state.add(step.value);
-      } catch (error) {
-        pipeline.warnOnce('openai:chunk', 'Tracing failed to read a streamed OpenAI chunk', error);
-      }
-    };
-    const onError = (error: unknown): void => {
-      try {
-        state.finish('completed', error);
-      } catch (failure) {
-        pipeline.warnOnce('openai:chunk', 'Tracing failed to record a failed OpenAI stream', failure);
-      }
-    };
-    const iterator: AsyncIterator<unknown> & AsyncIterable<unknown> = {
-      next(value?: unknown) {
-        // An async generator (the SDK's) treats next() and next(undefined) alike.
-        const step = inner.next(value);
-        step.then(onStep, onError);
-        return step;
-      },
-      return(value?: unknown) {
-        state.finish('break');
-        return inner.return ? inner.return(value) : Promise.resolve({ done: true as const, value });
-      },
-      throw(error?: unknown) {
-        state.finish('completed', error);
-        return inner.throw ? inner.throw(error) : Promise.reject(error);
-      },
-      [Symbol.asyncIterator]() {
-        return this;
-      },
-    };
+  wrap(inner: AsyncIterator<unknown>): TracedIterator {
+    const iterator = new TracedIterator(inner, this);
     // Once reading starts the stream object itself may go (tee() keeps only the iterator): watch the iterator.
     dropped.unregister(this);
     if (!this.call.isDone) dropped.register(iterator, this, this);
     return iterator;
   }
+}
+
+/** Passes the items of the SDK's iterator through unchanged and shows each step to the stream's span. */
+class TracedIterator implements AsyncIterator<unknown>, AsyncIterable<unknown> {
+  constructor(
+    private readonly inner: AsyncIterator<unknown>,
+    private readonly state: StreamSpan,
+  ) {}
+
+  next(value?: unknown): Promise<IteratorResult<unknown>> {
+    // An async generator (the SDK's) treats next() and next(undefined) alike.
+    const step = this.inner.next(value);
+    step.then(this.state.onStep, this.state.onError);
+    return step;
+  }
+
+  return(value?: unknown): Promise<IteratorResult<unknown>> {
+    this.state.finish('break');
+    return this.inner.return ? this.inner.return(value) : Promise.resolve({ done: true as const, value });
+  }
+
+  throw(error?: unknown): Promise<IteratorResult<unknown>> {
+    this.state.finish('completed', error);
+    return this.inner.throw ? this.inner.throw(error) : Promise.reject(error);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}
+
+/** The stream's iterator method, instrumented: `open` is the original, called on the stream as before. */
+function openTraced(state: StreamSpan, open: (this: unknown) => AsyncIterator<unknown>, stream: object): TracedIterator {
+  return state.wrap(open.call(stream));
 }
 
 /**
@@ -131,23 +153,18 @@ export function instrumentStream(stream: object, call: OpenAICall, accumulator: 
   const target = stream as { iterator?: unknown; controller?: { signal?: AbortSignal }; [Symbol.asyncIterator]?: unknown };
   if (typeof target.iterator === 'function' && Object.hasOwn(target, 'iterator')) {
     // openai's Stream: [Symbol.asyncIterator], tee() and toReadableStream() all call this.iterator().
-    const open = target.iterator as (this: unknown) => AsyncIterator<unknown>;
-    target.iterator = function (this: unknown) {
-      return state.wrap(open.call(this));
-    };
+    // Bound rather than a closure: made for every stream. The SDK calls it on this stream (tee() too).
+    target.iterator = openTraced.bind(undefined, state, target.iterator as (this: unknown) => AsyncIterator<unknown>, stream);
   } else if (typeof target[Symbol.asyncIterator] === 'function') {
-    const open = target[Symbol.asyncIterator] as (this: unknown) => AsyncIterator<unknown>;
     Object.defineProperty(stream, Symbol.asyncIterator, {
-      value: function (this: unknown) {
-        return state.wrap(open.call(this));
-      },
+      value: openTraced.bind(undefined, state, target[Symbol.asyncIterator] as (this: unknown) => AsyncIterator<unknown>, stream),
       configurable: true,
       writable: true,
     });
   } else {
     return false;
   }
-  call.span.closeWithTrace = () => state.finish('trace_ended');
+  call.span.closeWithTrace = state.finish.bind(state, 'trace_ended');
   dropped.register(stream, state, state);
   state.watch(target.controller?.signal);
   return true;

@@ -30,10 +30,10 @@ export function hexToBase64(hex: string): string {
 }
 
 /**
- * Random hex digits drawn in blocks: one draw and one hex conversion for 64 span ids. Ids are cut from the block's
- * text (V8 keeps a cut as a view of it, so the block stays small: an id kept alive keeps 2 KB, not more).
+ * Random hex digits drawn in blocks: one draw and one hex conversion for a few hundred ids. Ids are cut from the block's
+ * text (V8 keeps a cut as a view of it, so the block stays small: an id kept alive keeps 8 KB, not more).
  */
-const POOL_BYTES = 1024;
+const POOL_BYTES = 4096;
 const pool = Buffer.alloc(POOL_BYTES);
 let poolHex = '';
 let poolOffset = 0;

@@ -17,9 +17,30 @@ type StopReason = 'completed' | 'break' | 'abort' | 'trace_ended' | 'garbage_col
 // iterator being read) is garbage-collected, so no span is left open forever.
 const dropped = new FinalizationRegistry<StreamSpan>((state) => state.finish('garbage_collected'));
 
-/** Keeps a streamed call's span open while the stream is read and ends it with what was assembled. */
+/**
+ * Keeps a streamed call's span open while the stream is read and ends it with what was assembled.
+ *
+ * While someone reads the stream, its iterator reports every way reading can stop: the end, an error, a `return()`
+ * (break), and an abort (the SDK ends its iteration then; `signal.aborted` tells it from the end). A stream nobody
+ * reads has no such reports, so from the turn after it is handed over until reading starts, its abort signal and its
+ * garbage collection are watched instead. Most streams are read at once and never need that (an abort listener and
+ * a finalizer are a good part of what tracing a stream costs).
+ */
 class StreamSpan {
-  private signal: AbortSignal | undefined;
+  private readonly signal: AbortSignal | undefined;
+  private reading = false;
+  private listening = false;
+  /** Registered with `dropped` (the stream, or the iterator being read). */
+  private collectable = false;
+
+  constructor(
+    private readonly call: OpenAICall,
+    private readonly accumulator: StreamAccumulator,
+    signal: AbortSignal | undefined,
+  ) {
+    this.signal = signal;
+  }
+
   /**
    * The abort listener (this object is registered as one). The SDK also aborts the controller itself when its stream
    * fails or the reader breaks off, before the error or the return reaches the iterator here: wait a turn, so that
@@ -29,20 +50,21 @@ class StreamSpan {
     setImmediate(() => this.finish('abort'));
   }
 
-  constructor(
-    private readonly call: OpenAICall,
-    private readonly accumulator: StreamAccumulator,
-  ) {}
-
-  watch(signal: AbortSignal | undefined): void {
-    if (!signal) return;
-    if (signal.aborted) {
+  /** A turn after the stream was handed over: when nobody has started reading it, watch its signal and its collection. */
+  watchIfUnread(stream: object): void {
+    if (this.reading || this.call.isDone) return;
+    const signal = this.signal;
+    if (signal?.aborted) {
       this.finish('abort');
       return;
     }
-    this.signal = signal;
-    // Removed in finish(), which the listener itself leads to: no `once` option to parse.
-    signal.addEventListener('abort', this);
+    dropped.register(stream, this, this);
+    this.collectable = true;
+    if (signal) {
+      // Removed in finish(), which the listener itself leads to: no `once` option to parse.
+      signal.addEventListener('abort', this);
+      this.listening = true;
+    }
   }
 
   add(item: unknown): void {
@@ -56,9 +78,15 @@ class StreamSpan {
 
   finish(reason: StopReason, error?: unknown): void {
     if (this.call.isDone) return;
-    // Removed, not left as a no-op: a long-lived signal of the caller's would keep the span's record alive.
-    this.signal?.removeEventListener('abort', this);
-    dropped.unregister(this);
+    if (this.listening) {
+      // Removed, not left as a no-op: a long-lived signal of the caller's would keep the span's record alive.
+      this.signal?.removeEventListener('abort', this);
+      this.listening = false;
+    }
+    if (this.collectable) {
+      dropped.unregister(this);
+      this.collectable = false;
+    }
     let outputs: unknown;
     let usage: TokenUsage | undefined;
     let errorMessage: string | undefined;
@@ -101,9 +129,17 @@ class StreamSpan {
   /** The iterator the user reads: items pass through unchanged while the span collects them. */
   wrap(inner: AsyncIterator<unknown>): TracedIterator {
     const iterator = new TracedIterator(inner, this);
-    // Once reading starts the stream object itself may go (tee() keeps only the iterator): watch the iterator.
-    dropped.unregister(this);
-    if (!this.call.isDone) dropped.register(iterator, this, this);
+    // A reader may drop the iterator without finishing or breaking off: watch its collection (not the stream's, which
+    // may go first: tee() keeps only the iterator).
+    if (this.collectable) dropped.unregister(this);
+    if (this.listening) {
+      // The reader's steps report an abort from now on, after the chunks that had arrived, as for a stream read at once.
+      this.signal?.removeEventListener('abort', this);
+      this.listening = false;
+    }
+    this.reading = true;
+    this.collectable = !this.call.isDone;
+    if (this.collectable) dropped.register(iterator, this, this);
     return iterator;
   }
 }
@@ -137,6 +173,10 @@ class TracedIterator implements AsyncIterator<unknown>, AsyncIterable<unknown> {
   }
 }
 
+function watchIfUnread(state: StreamSpan, stream: object): void {
+  state.watchIfUnread(stream);
+}
+
 /** The stream's iterator method, instrumented: `open` is the original, called on the stream as before. */
 function openTraced(state: StreamSpan, open: (this: unknown) => AsyncIterator<unknown>, stream: object): TracedIterator {
   return state.wrap(open.call(stream));
@@ -149,8 +189,8 @@ function openTraced(state: StreamSpan, open: (this: unknown) => AsyncIterator<un
  * the enclosing trace ends, or when the unread stream is garbage-collected. False when the value is not a stream.
  */
 export function instrumentStream(stream: object, call: OpenAICall, accumulator: StreamAccumulator): boolean {
-  const state = new StreamSpan(call, accumulator);
   const target = stream as { iterator?: unknown; controller?: { signal?: AbortSignal }; [Symbol.asyncIterator]?: unknown };
+  const state = new StreamSpan(call, accumulator, target.controller?.signal);
   if (typeof target.iterator === 'function' && Object.hasOwn(target, 'iterator')) {
     // openai's Stream: [Symbol.asyncIterator], tee() and toReadableStream() all call this.iterator().
     // Bound rather than a closure: made for every stream. The SDK calls it on this stream (tee() too).
@@ -165,7 +205,6 @@ export function instrumentStream(stream: object, call: OpenAICall, accumulator: 
     return false;
   }
   call.span.closeWithTrace = state.finish.bind(state, 'trace_ended');
-  dropped.register(stream, state, state);
-  state.watch(target.controller?.signal);
+  setImmediate(watchIfUnread, state, stream);
   return true;
 }

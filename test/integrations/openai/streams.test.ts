@@ -139,6 +139,43 @@ describe('tracedOpenAI: streams that stop early or are never read', () => {
     expect(span.events).toMatchObject([{ name: 'interrupted', attributes: { reason: 'garbage_collected' } }]);
   });
 
+  it('records a stream read whole when reading starts turns after it was handed over (through tee())', async () => {
+    fake.server().script('chat/completions', { sse: chatChunks({ content: 'read later by one half', pieces: 4 }), eventDelayMs: 5 });
+    const client = tracedOpenAI(fake.client());
+    const stream = await client.chat.completions.create(request);
+    // Unread for a while: its signal and its collection are watched meanwhile, until reading starts.
+    await sleep(10);
+    expect(memory.traces).toHaveLength(0);
+    const [left] = stream.tee();
+    let text = '';
+    for await (const chunk of left) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe('read later by one half');
+    await flushTraces();
+    const span = onlyOpenAISpan(memory.traces);
+    expect(contentOf(span.outputs)).toBe('read later by one half');
+    expect(span.events).toEqual([]);
+  });
+
+  it('records an abort between two steps of a reader as an abort, at its next step', async () => {
+    fake.server().script('chat/completions', hangingStream());
+    const client = tracedOpenAI(fake.client());
+    const stream = await client.chat.completions.create(request);
+    const iterator = stream[Symbol.asyncIterator]();
+    expect((await iterator.next()).done).toBe(false);
+    stream.controller.abort();
+    await sleep(10);
+    // Nobody listens to the signal while the stream is read: the reader's next steps report the abort (after the
+    // chunks that had already arrived).
+    expect(memory.traces).toHaveLength(0);
+    let text = '';
+    for (let step = await iterator.next(); !step.done; step = await iterator.next()) text += step.value.choices[0]?.delta.content ?? '';
+    await flushTraces();
+    const span = onlyOpenAISpan(memory.traces);
+    expect(span.ended).toBe(true);
+    expect(contentOf(span.outputs)).toBe(text);
+    expect(span.events).toMatchObject([{ name: 'interrupted', attributes: { reason: 'abort' } }]);
+  });
+
   it('records the whole stream read through toReadableStream()', async () => {
     fake.server().script('chat/completions', { sse: chatChunks({ content: 'via a web stream', usage: { prompt: 3, completion: 4 } }) });
     const client = tracedOpenAI(fake.client());

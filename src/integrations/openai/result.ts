@@ -14,7 +14,11 @@ interface APIPromiseLike extends PromiseLike<unknown> {
   _thenUnwrap(transform: (data: unknown) => unknown): APIPromiseLike;
   asResponse(): Promise<unknown>;
   withResponse(): Promise<unknown>;
+  /** The step that turns the response into the value (JSON, a Stream); run once, for the first to await. */
+  parseResponse?: unknown;
 }
+
+type ParseResponse = (this: unknown, client: unknown, props: unknown) => unknown;
 
 function isAPIPromise(value: unknown): value is APIPromiseLike {
   const v = value as Partial<APIPromiseLike> | null;
@@ -40,7 +44,10 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
  */
 export function observeResult(result: unknown, handlers: ResultHandlers, transformsValue: boolean): unknown {
   if (isAPIPromise(result)) {
-    return transformsValue ? observeTransformed(result, handlers) : observeInPlace(result, handlers);
+    if (!transformsValue) return observeInPlace(result, handlers);
+    return typeof result.parseResponse === 'function' && Object.hasOwn(result, 'parseResponse')
+      ? observeParsed(result, result.parseResponse as ParseResponse, handlers)
+      : observeTransformed(result, handlers);
   }
   if (isPromiseLike(result)) {
     return Promise.resolve(result).then(
@@ -102,7 +109,32 @@ function observeInPlace(promise: APIPromiseLike, handlers: ResultHandlers): APIP
   return promise;
 }
 
-/** As `observeInPlace`, but the user gets what `onValue` returns, through another `APIPromise` over the same request. */
+/**
+ * As `observeInPlace`, but `onValue` sees the value before anyone else and the user gets what it returns: the
+ * promise's own parse step is wrapped, so the user keeps the very promise the SDK made (and, for a stream, the stream
+ * exactly as the SDK made it), with no second `APIPromise` over the request.
+ */
+function observeParsed(promise: APIPromiseLike, parse: ParseResponse, handlers: ResultHandlers): APIPromiseLike {
+  promise.parseResponse = function (this: unknown, client: unknown, props: unknown): unknown {
+    return Promise.resolve(parse.call(this, client, props)).then((value) => handlers.onValue(value));
+  };
+  const arrival = promise.asResponse();
+  const wantsRawResponse = watchRawRequests(promise);
+  arrival.then(
+    () => {
+      // Parsing (once, shared with the user's await) is what calls onValue; only a failure is left to watch here.
+      if (wantsRawResponse()) handlers.onRawResponse();
+      else promise.then(undefined, (error: unknown) => handlers.onError(error));
+    },
+    (error: unknown) => handlers.onError(error),
+  );
+  return promise;
+}
+
+/**
+ * As `observeParsed`, through another `APIPromise` over the same request (`_thenUnwrap`), for a client whose promises
+ * do not keep their parse step where `observeParsed` looks for it.
+ */
 function observeTransformed(original: APIPromiseLike, handlers: ResultHandlers): APIPromiseLike {
   const observed = original._thenUnwrap((data) => handlers.onValue(data));
   const wantsRawResponse = watchRawRequests(observed);

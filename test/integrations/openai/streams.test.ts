@@ -7,7 +7,7 @@ import { flushTraces, withSpan } from '../../../src/index.js';
 import { tracedOpenAI } from '../../../src/integrations/openai/index.js';
 import { useMemoryTraces } from '../../support/memory-traces.js';
 import { chatChunks } from '../../support/openai-server.js';
-import { onlyOpenAISpan, sleep, until, useFakeOpenAI } from './helpers.js';
+import { onlyOpenAISpan, openAISpans, sleep, until, useFakeOpenAI } from './helpers.js';
 
 const memory = useMemoryTraces();
 const fake = useFakeOpenAI();
@@ -174,6 +174,44 @@ describe('tracedOpenAI: streams that stop early or are never read', () => {
     expect(span.ended).toBe(true);
     expect(contentOf(span.outputs)).toBe(text);
     expect(span.events).toMatchObject([{ name: 'interrupted', attributes: { reason: 'abort' } }]);
+  });
+
+  it('keeps withResponse() and asResponse() working for a stream', async () => {
+    fake.server().script('chat/completions', { sse: chatChunks({ content: 'with the response' }) }, { sse: chatChunks({ content: 'raw bytes', pieces: 1 }) });
+    const client = tracedOpenAI(fake.client());
+    const { data: stream, response } = await client.chat.completions.create(request).withResponse();
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe('with the response');
+
+    const raw = await client.chat.completions.create(request).asResponse();
+    expect(await raw.text()).toContain('raw bytes');
+    await flushTraces();
+    const [read, rawSpan] = openAISpans(memory.traces);
+    expect(contentOf(read?.outputs)).toBe('with the response');
+    // The raw body belongs to the caller: the span ends without outputs rather than read it.
+    expect(rawSpan).toMatchObject({ ended: true, outputs: undefined, status: { code: 'STATUS_CODE_OK' } });
+  });
+
+  it('records the streams of a client whose promises keep their parse step out of reach (through a second APIPromise)', async () => {
+    fake.server().script('chat/completions', { sse: chatChunks({ content: 'parsed elsewhere', pieces: 3 }) });
+    const raw = fake.client();
+    const create = raw.chat.completions.create.bind(raw.chat.completions);
+    // The parse step moved from the promise to its prototype, as an SDK keeping it private would have it.
+    raw.chat.completions.create = ((body: never, options?: never) => {
+      const promise = create(body, options) as unknown as { parseResponse: unknown };
+      const parse = promise.parseResponse;
+      delete (promise as Partial<typeof promise>).parseResponse;
+      Object.setPrototypeOf(promise, Object.create(Object.getPrototypeOf(promise) as object, { parseResponse: { get: () => parse } }));
+      return promise;
+    }) as unknown as typeof raw.chat.completions.create;
+    const client = tracedOpenAI(raw);
+    let text = '';
+    for await (const chunk of await client.chat.completions.create(request)) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe('parsed elsewhere');
+    await flushTraces();
+    expect(contentOf(onlyOpenAISpan(memory.traces).outputs)).toBe('parsed elsewhere');
   });
 
   it('records the whole stream read through toReadableStream()', async () => {

@@ -28,6 +28,11 @@ export interface TraceExporter {
 const BATCH_WINDOW_MS = 50;
 const BATCH_SIZE = 512;
 
+/** Span bookkeeping that need not delay the caller (see TracingPipeline.defer). */
+export interface DeferredWork {
+  runDeferred(): void;
+}
+
 /**
  * The state behind evalflow's tracing: the buffer of open traces, the user's span processors, the exporters, and
  * the exports still running. Nothing here throws into user code: failures are logged once per kind.
@@ -44,10 +49,41 @@ class TracingPipeline {
   private readonly onProcessorError = (error: unknown): void =>
     this.warnOnce('processor', 'A span processor failed; the span is exported as it was', error);
   private timer: NodeJS.Timeout | undefined;
+  private deferred: DeferredWork[] = [];
+  private deferredTurn: NodeJS.Immediate | undefined;
   private readonly warned = new Set<string>();
   lastTraceId: string | undefined;
 
+  /**
+   * Runs `work` on the next turn, once the caller's code has gone on: the end of a stream's span (its outputs
+   * assembled and written as JSON) then does not delay the reader leaving its loop. Whatever reads the pipeline's
+   * state first (flushTraces, getLastActiveTraceId, a change of exporters) runs what is still waiting.
+   */
+  defer(work: DeferredWork): void {
+    this.deferred.push(work);
+    this.deferredTurn ??= setImmediate(() => this.runDeferred());
+  }
+
+  runDeferred(): void {
+    if (this.deferredTurn !== undefined) {
+      clearImmediate(this.deferredTurn);
+      this.deferredTurn = undefined;
+    }
+    while (this.deferred.length > 0) {
+      const waiting = this.deferred;
+      this.deferred = [];
+      for (const work of waiting) {
+        try {
+          work.runDeferred();
+        } catch (error) {
+          this.warnOnce('deferred', 'Tracing failed to end a span', error);
+        }
+      }
+    }
+  }
+
   setExporterFactory(factory: () => TraceExporter[]): void {
+    this.runDeferred();
     this.exportFinished();
     this.exporterFactory = factory;
     this.exporters = undefined;
@@ -58,6 +94,7 @@ class TracingPipeline {
    * time they finished, the next ones to the new exporters.
    */
   resetExporters(): void {
+    this.runDeferred();
     this.exportFinished();
     this.exporters = undefined;
   }
@@ -147,6 +184,7 @@ class TracingPipeline {
   /** Exports every finished trace now and waits for every export (and those they start). */
   async flush(): Promise<void> {
     for (;;) {
+      this.runDeferred();
       this.exportFinished();
       if (this.inFlight.size === 0) return;
       for (const exporter of this.exporters ?? []) {

@@ -71,6 +71,8 @@ export function getCurrentActiveSpan(): LiveSpan | null {
 
 /** The id of the trace most recently finished in this process. */
 export function getLastActiveTraceId(): string | undefined {
+  // A trace whose root is a stream read to its end a moment ago finishes here, not a turn later.
+  pipeline.runDeferred();
   return pipeline.lastTraceId;
 }
 

@@ -13,6 +13,8 @@ export interface CallResult {
   /** An error the stream reported without throwing (a failed response): status ERROR with this message. */
   errorMessage?: string | undefined;
   event?: SpanEventInput | undefined;
+  /** When the call ended, if not now (ns since the epoch). */
+  endTimeNs?: bigint | undefined;
 }
 
 /** The span of one OpenAI call: ended exactly once, whichever of response, error, stream end or trace end comes first. */
@@ -52,7 +54,7 @@ export class OpenAICall {
       pipeline.warnOnce('openai:record', 'Tracing failed to record an OpenAI call', failure);
     }
     try {
-      span.end();
+      span.end(result.endTimeNs === undefined ? {} : { endTimeNs: result.endTimeNs });
     } catch (failure) {
       pipeline.warnOnce('openai:end', 'Tracing failed to end an OpenAI span', failure);
     }

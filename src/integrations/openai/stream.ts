@@ -1,3 +1,4 @@
+import { nowNanos } from '../../tracing/live-span.js';
 import { pipeline } from '../../tracing/pipeline.js';
 import type { OpenAICall } from './call.js';
 import type { TokenUsage } from './usage.js';
@@ -32,6 +33,8 @@ class StreamSpan {
   private listening = false;
   /** Registered with `dropped` (the stream, or the iterator being read). */
   private collectable = false;
+  /** Read to its end: how, and when; the span is ended from this on the next turn (see finishSoon). */
+  private ended: { reason: StopReason; endTimeNs: bigint } | undefined;
 
   constructor(
     private readonly call: OpenAICall,
@@ -76,8 +79,24 @@ class StreamSpan {
     }
   }
 
-  finish(reason: StopReason, error?: unknown): void {
+  /**
+   * The stream was read to its end: the reader leaves its loop now, and the span is ended on the next turn (its
+   * outputs assembled and written as JSON), as it was at this moment. Anything that ends it sooner (its trace
+   * ending, flushTraces) ends it the same way.
+   */
+  finishSoon(reason: StopReason): void {
+    if (this.call.isDone || this.ended !== undefined) return;
+    this.ended = { reason, endTimeNs: nowNanos() };
+    pipeline.defer(this);
+  }
+
+  runDeferred(): void {
+    if (this.ended !== undefined) this.finish(this.ended.reason);
+  }
+
+  finish(stopReason: StopReason, error?: unknown): void {
     if (this.call.isDone) return;
+    const reason = this.ended?.reason ?? stopReason;
     if (this.listening) {
       // Removed, not left as a no-op: a long-lived signal of the caller's would keep the span's record alive.
       this.signal?.removeEventListener('abort', this);
@@ -98,7 +117,14 @@ class StreamSpan {
       pipeline.warnOnce('openai:assemble', 'Tracing failed to assemble a streamed OpenAI response', failure);
     }
     const interrupted = reason !== 'completed' && error === undefined;
-    this.call.end({ outputs, usage, error, errorMessage, ...(interrupted && { event: { name: 'interrupted', attributes: { reason } } }) });
+    this.call.end({
+      outputs,
+      usage,
+      error,
+      errorMessage,
+      endTimeNs: this.ended?.endTimeNs,
+      ...(interrupted && { event: { name: 'interrupted', attributes: { reason } } }),
+    });
   }
 
   /**
@@ -111,7 +137,7 @@ class StreamSpan {
 
   private stepped(step: IteratorResult<unknown>): void {
     try {
-      if (step.done) this.finish(this.signal?.aborted ? 'abort' : 'completed');
+      if (step.done) this.finishSoon(this.signal?.aborted ? 'abort' : 'completed');
       else this.add(step.value);
     } catch (error) {
       pipeline.warnOnce('openai:chunk', 'Tracing failed to read a streamed OpenAI chunk', error);

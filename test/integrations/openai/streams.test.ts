@@ -3,7 +3,7 @@ import { runInNewContext } from 'node:vm';
 import { APIUserAbortError, type OpenAI } from 'openai';
 import { Stream } from 'openai/core/streaming';
 import { describe, expect, it } from 'vitest';
-import { flushTraces, withSpan } from '../../../src/index.js';
+import { flushTraces, getLastActiveTraceId, withSpan } from '../../../src/index.js';
 import { tracedOpenAI } from '../../../src/integrations/openai/index.js';
 import { useMemoryTraces } from '../../support/memory-traces.js';
 import { chatChunks } from '../../support/openai-server.js';
@@ -212,6 +212,43 @@ describe('tracedOpenAI: streams that stop early or are never read', () => {
     expect(text).toBe('parsed elsewhere');
     await flushTraces();
     expect(contentOf(onlyOpenAISpan(memory.traces).outputs)).toBe('parsed elsewhere');
+  });
+
+  it('ends the span when the stream was read to its end, though it records it a turn later', async () => {
+    fake.server().script('chat/completions', { sse: chatChunks({ content: 'done reading' }) });
+    const client = tracedOpenAI(fake.client());
+    let text = '';
+    for await (const chunk of await client.chat.completions.create(request)) text += chunk.choices[0]?.delta.content ?? '';
+    const readEnd = BigInt(Date.now() + 1) * 1_000_000n;
+    // The trace is the last finished one already (its end is recorded on the next turn).
+    const lastTraceId = getLastActiveTraceId();
+    await sleep(30);
+    await flushTraces();
+    const span = onlyOpenAISpan(memory.traces);
+    expect(memory.traces[0]?.info.traceId).toBe(lastTraceId);
+    expect(contentOf(span.outputs)).toBe(text);
+    expect(span.record.endTimeUnixNano).not.toBeNull();
+    expect(span.record.endTimeUnixNano as bigint).toBeLessThanOrEqual(readEnd);
+  });
+
+  it('ends a stream read to its end inside a span that ends right after as completed, not as cut by its trace', async () => {
+    fake.server().script('chat/completions', { sse: chatChunks({ content: 'read inside a span' }) });
+    const client = tracedOpenAI(fake.client());
+    const text = await withSpan(
+      async () => {
+        let read = '';
+        for await (const chunk of await client.chat.completions.create(request)) read += chunk.choices[0]?.delta.content ?? '';
+        return read;
+      },
+      { name: 'agent' },
+    );
+    await flushTraces();
+    const span = onlyOpenAISpan(memory.traces);
+    expect(contentOf(span.outputs)).toBe(text);
+    expect(span.status.code).toBe('STATUS_CODE_OK');
+    expect(span.events).toEqual([]);
+    const root = memory.traces[0]?.data.spans.find((s) => s.name === 'agent');
+    expect(span.record.endTimeUnixNano as bigint).toBeLessThanOrEqual(root?.endTimeUnixNano as bigint);
   });
 
   it('records the whole stream read through toReadableStream()', async () => {

@@ -50,6 +50,8 @@ class TracingPipeline {
     this.warnOnce('processor', 'A span processor failed; the span is exported as it was', error);
   private timer: NodeJS.Timeout | undefined;
   private deferred: DeferredWork[] = [];
+  /** The span processors in scope where each deferred piece of work was deferred (undefined: the global ones). */
+  private deferredScopes: (SpanProcessorFn[] | undefined)[] = [];
   private deferredTurn: NodeJS.Immediate | undefined;
   private readonly warned = new Set<string>();
   lastTraceId: string | undefined;
@@ -61,6 +63,7 @@ class TracingPipeline {
    */
   defer(work: DeferredWork): void {
     this.deferred.push(work);
+    this.deferredScopes.push(this.scopedProcessors.getStore());
     this.deferredTurn ??= setImmediate(() => this.runDeferred());
   }
 
@@ -71,10 +74,18 @@ class TracingPipeline {
     }
     while (this.deferred.length > 0) {
       const waiting = this.deferred;
+      const scopes = this.deferredScopes;
       this.deferred = [];
-      for (const work of waiting) {
+      this.deferredScopes = [];
+      for (let i = 0; i < waiting.length; i += 1) {
+        const work = waiting[i] as DeferredWork;
+        const scope = scopes[i];
         try {
-          work.runDeferred();
+          // In the span processors' scope of the code that deferred it (tracing.configure(opts, fn)), not of whoever
+          // runs it (flushTraces called outside that scope, the next turn).
+          if (this.scopedProcessors.getStore() === scope) work.runDeferred();
+          else if (scope === undefined) this.scopedProcessors.exit(() => work.runDeferred());
+          else this.scopedProcessors.run(scope, () => work.runDeferred());
         } catch (error) {
           this.warnOnce('deferred', 'Tracing failed to end a span', error);
         }

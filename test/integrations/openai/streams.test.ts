@@ -3,7 +3,7 @@ import { runInNewContext } from 'node:vm';
 import { APIUserAbortError, type OpenAI } from 'openai';
 import { Stream } from 'openai/core/streaming';
 import { describe, expect, it } from 'vitest';
-import { flushTraces, getLastActiveTraceId, withSpan } from '../../../src/index.js';
+import { flushTraces, getLastActiveTraceId, tracing, withSpan, type LiveSpan } from '../../../src/index.js';
 import { tracedOpenAI } from '../../../src/integrations/openai/index.js';
 import { useMemoryTraces } from '../../support/memory-traces.js';
 import { chatChunks } from '../../support/openai-server.js';
@@ -249,6 +249,27 @@ describe('tracedOpenAI: streams that stop early or are never read', () => {
     expect(span.events).toEqual([]);
     const root = memory.traces[0]?.data.spans.find((s) => s.name === 'agent');
     expect(span.record.endTimeUnixNano as bigint).toBeLessThanOrEqual(root?.endTimeUnixNano as bigint);
+  });
+
+  it('applies the span processors of the scope a stream was read in, though its span is recorded a turn later', async () => {
+    fake.server().script('chat/completions', { sse: chatChunks({ content: 'secret 1234' }) }, { sse: chatChunks({ content: 'open text' }) });
+    const client = tracedOpenAI(fake.client());
+    const read = async (): Promise<string> => {
+      let text = '';
+      for await (const chunk of await client.chat.completions.create(request)) text += chunk.choices[0]?.delta.content ?? '';
+      return text;
+    };
+    const redact = (span: LiveSpan): void => {
+      span.setOutputs('[redacted]');
+    };
+    expect(await tracing.configure({ spanProcessors: [redact] }, read)).toBe('secret 1234');
+    // Flushed outside the scope, before the turn on which the stream's span would be recorded.
+    await flushTraces();
+    expect(await read()).toBe('open text');
+    await flushTraces();
+    const [scoped, unscoped] = openAISpans(memory.traces);
+    expect(scoped?.outputs).toBe('[redacted]');
+    expect(contentOf(unscoped?.outputs)).toBe('open text');
   });
 
   it('records the whole stream read through toReadableStream()', async () => {

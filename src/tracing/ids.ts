@@ -31,7 +31,8 @@ export function hexToBase64(hex: string): string {
 
 /**
  * Random hex digits drawn in blocks: one draw and one hex conversion for a few hundred ids. Ids are cut from the block's
- * text (V8 keeps a cut as a view of it, so the block stays small: an id kept alive keeps 8 KB, not more).
+ * text, and V8 keeps a cut as a view of that text: an id kept alive keeps its block's 8 KB alive, which is why blocks
+ * stay this small.
  */
 const POOL_BYTES = 4096;
 const pool = Buffer.alloc(POOL_BYTES);

@@ -22,8 +22,8 @@ export interface TraceExporter {
 
 /**
  * Traces that finish within this many ms of each other are assembled and exported together (a full batch at once,
- * on the next turn): a service handling one request at a time then pays for one store transaction per batch, not per trace, and
- * assembling them in one loop is cheaper than one at a time. `flushTraces()` cuts the window short.
+ * on the next turn): a service handling one request at a time then pays for one store transaction per batch, not
+ * per trace, and assembling them in one loop is cheaper than one at a time. `flushTraces()` cuts the window short.
  */
 const BATCH_WINDOW_MS = 50;
 const BATCH_SIZE = 512;

@@ -121,7 +121,8 @@ export function startRecordedSpan(options: SpanOptions, parentContext: Context):
     const started = recordsOwnSpans() ? startOwnSpan(options.name, options.startTimeNs, parentContext) : startSdkSpan(options, parentContext);
     if (!started) return undefined;
     const { live } = started;
-    live.setSpanType(options.spanType ?? SpanType.UNKNOWN);
+    // beginSpan has set UNKNOWN already.
+    if (options.spanType !== undefined) live.setSpanType(options.spanType);
     if (options.inputs !== undefined) live.setInputs(options.inputs);
     if (options.attributes) live.setAttributes(options.attributes);
     return started;

@@ -21,7 +21,7 @@ export function openDatabase(dbPath: string, schema: readonly Migration[] = migr
     throw EvalflowError.internal(`Cannot open the tracking store at "${dbPath}": ${(error as Error).message}`, error);
   }
   try {
-    db.pragma('journal_mode = WAL');
+    enableWal(db);
     // NORMAL is durable against a killed process in WAL mode (only an OS crash can lose the last commits).
     db.pragma('synchronous = NORMAL');
     // Checkpoint every 4,000 WAL pages (16 MB) rather than SQLite's 1,000: the pages each commit rewrites (the last
@@ -35,6 +35,23 @@ export function openDatabase(dbPath: string, schema: readonly Migration[] = migr
     throw EvalflowError.internal(`Cannot prepare the tracking store at "${dbPath}": ${(error as Error).message}`, error);
   }
   return db;
+}
+
+/**
+ * Switches a new store to WAL. The switch needs the database to itself, and SQLite answers SQLITE_BUSY at once,
+ * without its busy timeout, while another process is opening the same new store: retried for up to the busy timeout.
+ */
+function enableWal(db: Database.Database): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() + wait > deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, wait);
+    }
+  }
 }
 
 export function schemaVersion(db: Database.Database): number {

@@ -1,27 +1,18 @@
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { beforeEach } from 'vitest';
 import type { TraceRecord } from '../../../src/index.js';
-import { FakeOpenAI } from '../../support/openai-server.js';
+import type { FakeOpenAI } from '../../support/openai-server.js';
+import { useFakeOpenAI as useFakeServer } from '../../support/use-fake-openai.js';
 
 export const API_KEY = 'sk-evalflow-test-0123456789abcdef';
 
 /** One local OpenAI-compatible server for the tests of a file; scripts and the request log are reset before each. */
 export function useFakeOpenAI(): { server: () => FakeOpenAI; client: (options?: ConstructorParameters<typeof OpenAI>[0]) => OpenAI } {
-  let server: FakeOpenAI | undefined;
-  beforeAll(async () => {
-    server = await FakeOpenAI.start();
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
-  beforeEach(() => server?.reset());
-  const get = (): FakeOpenAI => {
-    if (!server) throw new Error('the fake OpenAI server is not running');
-    return server;
-  };
+  const fake = useFakeServer();
+  beforeEach(() => fake.reset());
   return {
-    server: get,
-    client: (options = {}) => new OpenAI({ baseURL: get().baseURL, apiKey: API_KEY, maxRetries: 0, timeout: 10_000, ...options }),
+    server: () => fake,
+    client: (options = {}) => new OpenAI({ baseURL: fake.baseURL, apiKey: API_KEY, maxRetries: 0, timeout: 10_000, ...options }),
   };
 }
 
